@@ -1,0 +1,1 @@
+"""One module per benchmark case; see benchmarks/README.md for the interface."""

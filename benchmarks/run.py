@@ -1,0 +1,174 @@
+"""Run the benchmark cases and print one table per case.
+
+    python benchmarks/run.py [--quick] [--json FILE] [--case NAME ...] [--repeats R] [--seed S]
+
+Every repeat of every implementation runs in a fresh spawned process; the table shows the
+median wall time over the repeats, the throughput at that median, the peak RSS and the key
+statistic of the first repeat, and the time relative to the reference implementation: the
+fastest one whose name starts with "npolitics", else the first one that ran.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as a script: make the repo root importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks._harness import (
+    MEMORY_METHOD,
+    Case,
+    Run,
+    case_names,
+    jsonable,
+    load_case,
+    machine_info,
+    measure,
+)
+
+
+@dataclass
+class Row:
+    """Summary of one implementation over its repeats."""
+
+    name: str
+    status: str
+    detail: str = ""
+    seconds: list[float] = field(default_factory=list)
+    median_seconds: float | None = None
+    throughput: float | None = None
+    peak_mb: float | None = None
+    rss_before_mb: float | None = None
+    statistic: Any = None
+    ratio: float | None = None
+
+
+def summarise(name: str, runs: list[Run]) -> Row:
+    """Fold the repeats of one implementation into a Row (the first failure wins)."""
+    failed = next((run for run in runs if run.status != "ok"), None)
+    if failed is not None:
+        return Row(name=name, status=failed.status, detail=failed.detail)
+    seconds = [run.seconds for run in runs if run.seconds is not None]
+    median = statistics.median(seconds)
+    work = runs[0].work
+    return Row(
+        name=name,
+        status="ok",
+        seconds=seconds,
+        median_seconds=median,
+        throughput=work / median if work is not None and median > 0 else None,
+        peak_mb=max(run.peak_mb for run in runs if run.peak_mb is not None),
+        rss_before_mb=runs[0].rss_before_mb,
+        statistic=jsonable(runs[0].statistic),
+    )
+
+
+def set_ratios(rows: list[Row]) -> str | None:
+    """Set each row's time ratio to the reference row; return the reference's name."""
+    timed = [row for row in rows if row.median_seconds]
+    if not timed:
+        return None
+    ours = [row for row in timed if row.name.startswith("npolitics")]
+    reference = min(ours, key=lambda row: row.median_seconds or 0.0) if ours else timed[0]
+    assert reference.median_seconds is not None
+    for row in timed:
+        assert row.median_seconds is not None
+        row.ratio = row.median_seconds / reference.median_seconds
+    return reference.name
+
+
+def run_case(case: Case, mode: str, repeats: int, seed: int) -> list[Row]:
+    """Measure every implementation of a case, printing progress to stderr."""
+    sizes = case.sizes[mode]
+    rows = []
+    for index, (name, _) in enumerate(case.implementations):
+        runs: list[Run] = []
+        for repeat in range(repeats):
+            print(f"  {case.name}: {name} ({repeat + 1}/{repeats})", file=sys.stderr)
+            runs.append(measure(case.name, index, sizes, seed))
+            if runs[-1].status != "ok":
+                break
+        rows.append(summarise(name, runs))
+    return rows
+
+
+def _figure(value: float | None, spec: str) -> str:
+    return "-" if value is None else format(value, spec)
+
+
+def _statistic(value: Any) -> str:
+    """A statistic for the table: floats to 6 significant digits, anything else as is."""
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, dict):
+        return ", ".join(f"{key}={_statistic(item)}" for key, item in value.items())
+    return str(value)
+
+
+def format_table(case: Case, mode: str, rows: list[Row], reference: str | None) -> str:
+    """The human-readable table of one case."""
+    lines = [
+        f"== {case.name} ({mode}): {case.description}",
+        f"   sizes {dict(case.sizes[mode])}; ratio = time / time of {reference!r}",
+        f"   {'implementation':<34} {'median s':>10} {case.unit:>20} {'peak MB':>8} {'ratio':>7}"
+        "  key statistic",
+    ]
+    for row in rows:
+        if row.status != "ok":
+            reason = row.detail.strip().splitlines()[-1] if row.detail.strip() else ""
+            lines.append(f"   {row.name:<34} {row.status}: {reason}")
+            continue
+        lines.append(
+            f"   {row.name:<34} {_figure(row.median_seconds, '10.3f')} "
+            f"{_figure(row.throughput, '20,.0f')} {_figure(row.peak_mb, '8.1f')} "
+            f"{_figure(row.ratio, '7.2f')}  {_statistic(row.statistic)}"
+        )
+    return "\n".join(lines)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes and 1 repeat")
+    parser.add_argument("--json", type=Path, help="write all figures and machine info here")
+    parser.add_argument("--case", nargs="+", choices=case_names(), help="cases to run (all)")
+    parser.add_argument("--repeats", type=int, help="repeats per implementation (full: 3)")
+    parser.add_argument("--seed", type=int, default=1, help="seed handed to every run")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    mode = "quick" if args.quick else "full"
+    repeats = args.repeats or (1 if args.quick else 3)
+    report: dict[str, Any] = {"machine": machine_info(), "mode": mode, "repeats": repeats}
+    report["cases"] = []
+    print(f"memory: {MEMORY_METHOD}")
+    print(f"time: median wall time (time.perf_counter) over {repeats} repeat(s)\n")
+    for name in args.case or case_names():
+        case = load_case(name)
+        rows = run_case(case, mode, repeats, args.seed)
+        reference = set_ratios(rows)
+        print(format_table(case, mode, rows, reference) + "\n", flush=True)
+        report["cases"].append(
+            {
+                "name": name,
+                "description": case.description,
+                "unit": case.unit,
+                "sizes": dict(case.sizes[mode]),
+                "reference": reference,
+                "results": [asdict(row) for row in rows],
+            }
+        )
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2) + "\n")
+        print(f"wrote {args.json}")
+
+
+if __name__ == "__main__":
+    main()
