@@ -1,0 +1,87 @@
+"""npolitics: a laboratory for numerical politics.
+
+Agents own named channels and answer messages with policies P(a | m, ψ); a scheduler delivers
+the messages; collective wellbeing Ω = Σ W(ψ) tells how well a society does.
+"""
+
+from ._agent import Agent as Agent
+from ._agent import Population as Population
+from ._agent import column as column
+from ._channel import Channel as Channel
+from ._channel import channel as channel
+from ._channel import channels as channels
+from ._context import Context as Context
+from ._errors import DelayError as DelayError
+from ._errors import HandlerError as HandlerError
+from ._errors import InvariantError as InvariantError
+from ._errors import MessageTypeError as MessageTypeError
+from ._errors import NpoliticsError as NpoliticsError
+from ._errors import ParameterError as ParameterError
+from ._errors import UnknownAgentError as UnknownAgentError
+from ._errors import UnknownChannelError as UnknownChannelError
+from ._errors import WellbeingError as WellbeingError
+from ._message import Address as Address
+from ._message import Batch as Batch
+from ._message import Tick as Tick
+from ._params import Parameter as Parameter
+from ._params import ParamInfo as ParamInfo
+from ._params import param as param
+from ._policy import Bernoulli as Bernoulli
+from ._policy import Categorical as Categorical
+from ._policy import Deterministic as Deterministic
+from ._policy import Distribution as Distribution
+from ._policy import PolicyTable as PolicyTable
+from ._policy import categorical as categorical
+from ._registry import UnknownWorldError as UnknownWorldError
+from ._registry import WorldSpec as WorldSpec
+from ._registry import load_world as load_world
+from ._registry import world as world
+from ._registry import world_names as world_names
+from ._results import Results as Results
+from ._wellbeing import Omega as Omega
+from ._world import Snapshot as Snapshot
+from ._world import World as World
+from ._world import WorldStatistics as WorldStatistics
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    "Address",
+    "Agent",
+    "Batch",
+    "Bernoulli",
+    "Categorical",
+    "Channel",
+    "Context",
+    "DelayError",
+    "Deterministic",
+    "Distribution",
+    "HandlerError",
+    "InvariantError",
+    "MessageTypeError",
+    "NpoliticsError",
+    "Omega",
+    "ParamInfo",
+    "Parameter",
+    "ParameterError",
+    "PolicyTable",
+    "Population",
+    "Results",
+    "Snapshot",
+    "Tick",
+    "UnknownAgentError",
+    "UnknownChannelError",
+    "UnknownWorldError",
+    "WellbeingError",
+    "World",
+    "WorldSpec",
+    "WorldStatistics",
+    "categorical",
+    "channel",
+    "channels",
+    "column",
+    "load_world",
+    "param",
+    "world",
+    "world_names",
+]

@@ -1,0 +1,144 @@
+"""Agent types: state ψ as attrs fields, channels as handlers, and a wellbeing W(ψ).
+
+:class:`Agent` is one agent whose state lives in Python attributes; it handles one message
+at a time. :class:`Population` is N agents of one type whose state lives in numpy columns; it
+handles every message due for it at one instant as a :class:`~npolitics.Batch`.
+Subclasses become attrs classes automatically: annotate the state fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar, dataclass_transform
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from ._channel import Channel, channels
+
+_COLUMN = "npolitics.column"
+
+
+@attrs.frozen
+class ColumnSpec:
+    """How to make one state column of a population: its dtype, default and per-agent shape."""
+
+    dtype: Any
+    default: Any = 0
+    shape: tuple[int, ...] = ()
+
+
+def column(dtype: Any, default: Any = 0, *, shape: tuple[int, ...] = ()) -> Any:
+    """A state column of a population: an array of ``n`` entries of ``dtype``, filled with
+    ``default`` unless the constructor is given values."""
+    return attrs.field(
+        default=None,
+        kw_only=True,
+        metadata={_COLUMN: ColumnSpec(np.dtype(dtype), default, tuple(shape))},
+    )
+
+
+def _make_attrs(cls: type) -> None:
+    if "__attrs_attrs__" not in cls.__dict__:
+        attrs.define(cls, slots=False, eq=False)
+
+
+@dataclass_transform(field_specifiers=(attrs.field, attrs.Factory))
+class Agent:
+    """One agent: subclass it, annotate its state fields, mark handlers with ``@channel``.
+
+    Override :meth:`wellbeing` to declare W(ψ); the default of 0 suits agents whose
+    wellbeing does not count (a database, a pot).
+    """
+
+    kind: ClassVar[str] = "agent"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _make_attrs(cls)
+
+    def wellbeing(self) -> float:
+        """W(ψ): this agent's wellbeing, a finite float (any units the world declares)."""
+        return 0.0
+
+    @classmethod
+    def channels(cls) -> Mapping[str, Channel]:
+        """The channels this agent type owns, by name."""
+        return channels(cls)
+
+    @classmethod
+    def state_fields(cls) -> dict[str, str]:
+        """The state ψ: each field's name and type, as declared."""
+        return {a.name: _type_name(a.type) for a in attrs.fields(cls)}
+
+
+@dataclass_transform(field_specifiers=(attrs.field, attrs.Factory, column))
+class Population:
+    """``n`` agents of one type, whose state is numpy columns (``npolitics.column``).
+
+    A handler receives every message due for the population at one instant as one
+    :class:`~npolitics.Batch` (``batch.to`` holds the target agents' indices), and should act
+    with array code. :meth:`wellbeing` returns an array with one W(ψ) per agent.
+    """
+
+    kind: ClassVar[str] = "population"
+    n: int
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _make_attrs(cls)
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.n, int | np.integer) or self.n < 0:
+            raise ValueError(f"{type(self).__qualname__}: n must be an integer ≥ 0, got {self.n!r}")
+        for a in attrs.fields(type(self)):
+            spec = a.metadata.get(_COLUMN)
+            if spec is None:
+                continue
+            value = getattr(self, a.name)
+            shape = (int(self.n), *spec.shape)
+            if value is None:
+                value = np.full(shape, spec.default, dtype=spec.dtype)
+            else:
+                value = np.array(value, dtype=spec.dtype)
+                if value.shape != shape:
+                    raise ValueError(
+                        f"{type(self).__qualname__}.{a.name} must have shape {shape}, "
+                        f"got {value.shape}"
+                    )
+            setattr(self, a.name, value)
+
+    def __len__(self) -> int:
+        return int(self.n)
+
+    def wellbeing(self) -> npt.NDArray[np.float64]:
+        """W(ψ) of every agent: an array of ``n`` finite floats."""
+        return np.zeros(self.n)
+
+    @classmethod
+    def channels(cls) -> Mapping[str, Channel]:
+        """The channels this population type owns, by name."""
+        return channels(cls)
+
+    @classmethod
+    def state_fields(cls) -> dict[str, str]:
+        """The state ψ: each column's dtype (per agent) and each other field's type."""
+        out: dict[str, str] = {}
+        for a in attrs.fields(cls):
+            spec = a.metadata.get(_COLUMN)
+            out[a.name] = (
+                f"column[{spec.dtype}{'×'.join(map(str, spec.shape)) and ', ' + str(spec.shape)}]"
+                if spec
+                else _type_name(a.type)
+            )
+        return out
+
+
+attrs.define(Population, slots=False, eq=False)
+
+
+def _type_name(t: Any) -> str:
+    if t is None:
+        return "?"
+    return t if isinstance(t, str) else getattr(t, "__name__", repr(t))

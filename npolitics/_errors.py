@@ -1,0 +1,84 @@
+"""Errors raised at the boundary of the kernel; each says what was wrong and what would be right."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class NpoliticsError(Exception):
+    """Base class of every error npolitics raises on purpose."""
+
+
+class UnknownAgentError(NpoliticsError, LookupError):
+    """A message was addressed to an agent or group the world does not have."""
+
+
+class UnknownChannelError(NpoliticsError, LookupError):
+    """A message was sent to a channel its target agent does not own."""
+
+
+class MessageTypeError(NpoliticsError, TypeError):
+    """A channel received a message of a type it does not accept."""
+
+
+class DelayError(NpoliticsError, ValueError):
+    """A delay was negative, NaN or infinite."""
+
+
+class WellbeingError(NpoliticsError, ValueError):
+    """An agent's wellbeing W(ψ) was not a finite number."""
+
+
+class ParameterError(NpoliticsError, ValueError):
+    """A world parameter was missing, unknown, of the wrong type or out of range."""
+
+
+class InvariantError(NpoliticsError, AssertionError):
+    """A declared invariant of a world did not hold after an instant."""
+
+    def __init__(self, message: str, *, world: str, invariant: str, time: float) -> None:
+        super().__init__(message)
+        self.world = world
+        self.invariant = invariant
+        self.time = time
+
+
+class HandlerError(NpoliticsError, RuntimeError):
+    """A channel handler raised; the world was rolled back to its last complete instant.
+
+    The attributes name where it happened; the original exception is ``__cause__``.
+    ``results`` holds the samples recorded by the interrupted run up to that instant.
+    """
+
+    def __init__(
+        self,
+        *,
+        world: str,
+        agent: str,
+        channel: str,
+        time: float,
+        message: Any,
+        results: Any = None,
+    ) -> None:
+        self.world = world
+        self.agent = agent
+        self.channel = channel
+        self.time = time
+        self.message = message
+        self.results = results
+        super().__init__(
+            f"in world {world!r}, agent {agent}, channel {channel!r} at t={time}, "
+            f"handling {message!r}"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_handler_error, (self.world, self.agent, self.channel, self.time,
+                                         self.message, self.results))
+
+
+def _rebuild_handler_error(
+    world: str, agent: str, channel: str, time: float, message: Any, results: Any
+) -> HandlerError:
+    return HandlerError(
+        world=world, agent=agent, channel=channel, time=time, message=message, results=results
+    )
