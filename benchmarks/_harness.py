@@ -41,8 +41,8 @@ SHARED = REPO_ROOT.parent / "shared"
 PACKAGES = ("numpy", "pandas", "scipy", "mesa", "simpy", "cadCAD", "dask", "npolitics")
 
 MEMORY_METHOD = (
-    "peak RSS (getrusage ru_maxrss) of the fresh process that ran the implementation,"
-    " or of its largest child process if larger; includes the interpreter and imports"
+    "peak RSS (VmHWM) of the fresh process that ran the implementation, or of its largest"
+    " child process if larger; includes the interpreter and imports"
 )
 
 Sizes = Mapping[str, Any]
@@ -58,14 +58,16 @@ class Outcome:
     """What an implementation returns when its key statistic alone is not enough.
 
     ``work`` overrides the case's ``work(sizes)`` when this implementation does a different
-    amount of work (e.g. one society where another runs 128); ``seconds`` replaces the
-    harness' wall time when the implementation timed itself inside a subprocess, so that the
-    start-up of a foreign interpreter is not charged to it.
+    amount of work (e.g. one society where another runs 128). ``seconds`` replaces the
+    harness' wall time when the implementation timed itself (e.g. inside a subprocess, so
+    that a foreign interpreter's start-up is not charged to it); ``peak_mb`` likewise
+    replaces the harness' peak RSS with one measured by that subprocess itself.
     """
 
     statistic: Any
     work: float | None = None
     seconds: float | None = None
+    peak_mb: float | None = None
 
 
 @dataclass(frozen=True)
@@ -142,12 +144,25 @@ def needs(*packages: str) -> Callable[[Implementation], Implementation]:
     return mark
 
 
-def _max_rss_mb() -> float:
-    """Peak RSS of this process or its largest finished child, in MB (Linux reports kB)."""
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    scale = 1 / 1024 if sys.platform != "darwin" else 1 / 1024**2
-    return max(own, children) * scale
+def peak_rss_mb() -> float:
+    """Peak RSS of this process, in MB.
+
+    On Linux this is VmHWM from /proc: ``ru_maxrss`` would do, but a process started by fork
+    and exec inherits its parent's RSS at the fork as its ``ru_maxrss``.
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    scale = 1 / 1024**2 if sys.platform == "darwin" else 1 / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
+
+
+def _peak_mb_with_children() -> float:
+    """Peak RSS of this process or of its largest finished child (an upper bound for those)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return max(peak_rss_mb(), children)
 
 
 def _run_in_child(case_name: str, index: int, sizes: Sizes, seed: int, conn: Any) -> None:
@@ -157,7 +172,7 @@ def _run_in_child(case_name: str, index: int, sizes: Sizes, seed: int, conn: Any
         _, implementation = case.implementations[index]
         for package in getattr(implementation, "needs", ()):
             require(package)
-        rss_before = _max_rss_mb()
+        rss_before = peak_rss_mb()
         start = time.perf_counter()
         result = implementation(sizes, seed)
         seconds = time.perf_counter() - start
@@ -168,7 +183,7 @@ def _run_in_child(case_name: str, index: int, sizes: Sizes, seed: int, conn: Any
             work=outcome.work if outcome.work is not None else case.work(sizes),
             seconds=outcome.seconds if outcome.seconds is not None else seconds,
             rss_before_mb=rss_before,
-            peak_mb=_max_rss_mb(),
+            peak_mb=outcome.peak_mb if outcome.peak_mb is not None else _peak_mb_with_children(),
         )
     except Skip as exc:
         run = Run(status="skipped", detail=str(exc))

@@ -115,7 +115,7 @@ def format_table(case: Case, mode: str, rows: list[Row], reference: str | None) 
     """The human-readable table of one case."""
     lines = [
         f"== {case.name} ({mode}): {case.description}",
-        f"   sizes {dict(case.sizes[mode])}; ratio = time / time of {reference!r}",
+        f"   sizes {dict(case.sizes[mode])}; ratio = time / time of {reference or 'nothing'!r}",
         f"   {'implementation':<34} {'median s':>10} {case.unit:>20} {'peak MB':>8} {'ratio':>7}"
         "  key statistic",
     ]
