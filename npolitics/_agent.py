@@ -70,7 +70,7 @@ class Agent:
     @classmethod
     def state_fields(cls) -> dict[str, str]:
         """The state ψ: each field's name and type, as declared."""
-        return {a.name: _type_name(a.type) for a in attrs.fields(cls)}
+        return {a.name: _type_name(a.type) for a in attrs.fields(cls)}  # type: ignore[arg-type]
 
 
 @dataclass_transform(field_specifiers=(attrs.field, attrs.Factory, column))
@@ -92,7 +92,7 @@ class Population:
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.n, int | np.integer) or self.n < 0:
             raise ValueError(f"{type(self).__qualname__}: n must be an integer ≥ 0, got {self.n!r}")
-        for a in attrs.fields(type(self)):
+        for a in attrs.fields(type(self)):  # type: ignore[arg-type]
             spec = a.metadata.get(_COLUMN)
             if spec is None:
                 continue
@@ -125,7 +125,7 @@ class Population:
     def state_fields(cls) -> dict[str, str]:
         """The state ψ: each column's dtype (per agent) and each other field's type."""
         out: dict[str, str] = {}
-        for a in attrs.fields(cls):
+        for a in attrs.fields(cls):  # type: ignore[arg-type]
             spec = a.metadata.get(_COLUMN)
             out[a.name] = (
                 f"column[{spec.dtype}{'×'.join(map(str, spec.shape)) and ', ' + str(spec.shape)}]"

@@ -108,7 +108,8 @@ def _annotated_message_type(cls: type, fn: Callable[..., Any]) -> type:
         (hint,) = typing.get_args(hint)
     if not isinstance(hint, type):
         raise TypeError(
-            f"the message annotation of {cls.__qualname__}.{fn.__name__} must be a class, got {hint!r}"
+            f"the message annotation of {cls.__qualname__}.{fn.__name__} must be a class, "
+            f"got {hint!r}"
         )
     message_fields(hint)  # raises if it is not an attrs class
     return hint

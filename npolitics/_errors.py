@@ -72,8 +72,10 @@ class HandlerError(NpoliticsError, RuntimeError):
         )
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild_handler_error, (self.world, self.agent, self.channel, self.time,
-                                         self.message, self.results))
+        return (
+            _rebuild_handler_error,
+            (self.world, self.agent, self.channel, self.time, self.message, self.results),
+        )
 
 
 def _rebuild_handler_error(

@@ -54,33 +54,33 @@ class Batch(Generic[M]):
 
     __slots__ = ("_columns", "to", "type")
 
-    def __init__(self, type: type[M], to: npt.ArrayLike, /, **columns: Any) -> None:  # noqa: A002
+    def __init__(self, type: type[M], to: npt.ArrayLike, /, **columns: Any) -> None:
         names = message_fields(type)
         self.type = type
         self.to: IntArray = np.asarray(to, dtype=np.int64).reshape(-1)
         unknown = set(columns) - set(names)
         if unknown:
             raise TypeError(
-                f"{type.__qualname__} has no field(s) {sorted(unknown)}; its fields are {list(names)}"
+                f"{type.__qualname__} has no field(s) {sorted(unknown)}; "
+                f"its fields are {list(names)}"
             )
         n = self.to.size
         self._columns: dict[str, Any] = {}
-        for a in attrs.fields(type):
+        for a in attrs.fields(type):  # type: ignore[arg-type]
             if a.name in columns:
                 value = columns[a.name]
             elif a.default is not attrs.NOTHING and not isinstance(a.default, attrs.Factory):  # type: ignore[arg-type]
                 value = a.default
             else:
                 raise TypeError(f"Batch of {type.__qualname__} needs a column for field {a.name!r}")
-            if isinstance(value, np.ndarray) and value.ndim > 0:
-                if value.shape[0] != n:
-                    raise ValueError(
-                        f"column {a.name!r} has {value.shape[0]} entries but the batch has {n} targets"
-                    )
+            if isinstance(value, np.ndarray) and value.ndim > 0 and value.shape[0] != n:
+                raise ValueError(
+                    f"column {a.name!r} has {value.shape[0]} entries but the batch has {n} targets"
+                )
             self._columns[a.name] = value
 
     @classmethod
-    def of(cls, messages: list[tuple[int, M]], type: type[M]) -> Batch[M]:  # noqa: A002
+    def of(cls, messages: list[tuple[int, M]], type: type[M]) -> Batch[M]:
         """A batch from ``(index, message)`` pairs, in that order."""
         names = message_fields(type)
         to = np.fromiter((i for i, _ in messages), dtype=np.int64, count=len(messages))

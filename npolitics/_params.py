@@ -83,7 +83,7 @@ def param(
     le: float | None = None,
     lt: float | None = None,
     choices: Sequence[Any] | None = None,
-    help: str = "",  # noqa: A002
+    help: str = "",
 ) -> Any:
     """A world parameter with its default, its allowed range or choices, and a help line."""
     info = ParamInfo(ge, gt, le, lt, tuple(choices) if choices is not None else None, help)
@@ -160,8 +160,11 @@ def _is(value: Any, kind: str) -> bool:
     return _CHECKS[kind](value)
 
 
+_ARTICLES = {"int": "an integer", "float": "a number", "bool": "true or false", "str": "a string"}
+
+
 def _article(kind: str) -> str:
-    return {"int": "an integer", "float": "a number", "bool": "true or false", "str": "a string"}[kind]
+    return _ARTICLES[kind]
 
 
 def _coerce(value: Any, kind: str | None) -> Any:
@@ -191,7 +194,5 @@ def parse_value(name: str, kind: str, text: str) -> Any:
                 return False
             raise ValueError(text)
     except ValueError:
-        raise ParameterError(
-            f"parameter {name!r} must be {_article(kind)}, got {text!r}"
-        ) from None
+        raise ParameterError(f"parameter {name!r} must be {_article(kind)}, got {text!r}") from None
     return text

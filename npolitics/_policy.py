@@ -30,10 +30,16 @@ class Distribution(Protocol[A_co]):
     def sample(self, rng: np.random.Generator) -> A_co: ...
 
 
+def _floats(values: Sequence[float]) -> tuple[float, ...]:
+    return tuple(float(p) for p in values)
+
+
 def _probabilities(instance: Categorical[Any], attribute: Any, value: tuple[float, ...]) -> None:
     if len(value) != len(instance.actions):
-        raise ValueError(f"{len(instance.actions)} actions need {len(instance.actions)} "
-                         f"probabilities, got {len(value)}")
+        raise ValueError(
+            f"{len(instance.actions)} actions need {len(instance.actions)} "
+            f"probabilities, got {len(value)}"
+        )
     if not instance.actions:
         raise ValueError("a categorical policy needs at least one action")
     if any(not (p >= 0) or math.isinf(p) for p in value):
@@ -47,9 +53,7 @@ class Categorical(Generic[A]):
     """Action ``actions[i]`` with probability ``probs[i]`` (finite, ≥ 0, summing to 1)."""
 
     actions: tuple[A, ...] = attrs.field(converter=tuple)
-    probs: tuple[float, ...] = attrs.field(
-        converter=lambda ps: tuple(float(p) for p in ps), validator=_probabilities
-    )
+    probs: tuple[float, ...] = attrs.field(converter=_floats, validator=_probabilities)
     _cumulative: np.ndarray[Any, np.dtype[np.float64]] = attrs.field(
         init=False, repr=False, eq=False
     )
@@ -72,7 +76,9 @@ class Categorical(Generic[A]):
     def sample_indices(self, rng: np.random.Generator, n: int) -> np.ndarray[Any, Any]:
         """``n`` independent draws, as indices into ``actions`` (for populations)."""
         u = rng.random(n) * self._cumulative[-1]
-        return np.minimum(np.searchsorted(self._cumulative, u, "right"), len(self.actions) - 1)
+        picks: np.ndarray[Any, Any] = np.searchsorted(self._cumulative, u, "right")
+        capped: np.ndarray[Any, Any] = np.minimum(picks, len(self.actions) - 1)
+        return capped
 
 
 def _unit(instance: Any, attribute: Any, value: float) -> None:
@@ -123,7 +129,9 @@ class PolicyTable(Generic[K, A]):
         try:
             return self.table[k]
         except KeyError:
-            raise KeyError(f"policy table has no entry for key {k!r}; keys: {list(self.table)}") from None
+            raise KeyError(
+                f"policy table has no entry for key {k!r}; keys: {list(self.table)}"
+            ) from None
 
     def sample(self, message: Any, state: Any, rng: np.random.Generator) -> A:
         """One action for ``message`` received in ``state``."""

@@ -103,21 +103,27 @@ class Recorder:
         self._rows = np.empty((max(self.capacity, 1), 3 + len(self.metric_names)))
         self._by_type = {k: np.zeros(self._rows.shape[0]) for k in self.type_names}
 
-    def add(self, t: float, omega: float, mean: float, metrics: Sequence[float],
-            by_type: Mapping[str, float]) -> None:
+    def add(
+        self,
+        t: float,
+        omega: float,
+        mean: float,
+        metrics: Sequence[float],
+        by_type: Mapping[str, float],
+    ) -> None:
         """Append the sample at time ``t``."""
         if self.size == self._rows.shape[0]:
             self._rows = np.concatenate([self._rows, np.empty_like(self._rows)])
             for k, v in self._by_type.items():
                 self._by_type[k] = np.concatenate([v, np.zeros_like(v)])
         row = self._rows[self.size]
-        row[0], row[1], row[2] = t, omega, mean
+        row[:3] = (t, omega, mean)
         row[3:] = metrics
-        for k, v in by_type.items():
+        for k, value in by_type.items():
             col = self._by_type.get(k)
             if col is None:
                 col = self._by_type[k] = np.zeros(self._rows.shape[0])
-            col[self.size] = v
+            col[self.size] = value
         self.size += 1
 
     def results(self, world: str, params: Mapping[str, Any], seed: Any) -> Results:

@@ -43,7 +43,7 @@ _CLOCK_KEY = -(2**40)  # clock subscriptions sort before every channel, in subsc
 class _Group:
     name: str
     kind: str  # "agent", "agents" or "population"
-    agent_type: type
+    agent_type: type[Agent] | type[Population]
     members: Any  # list of agents, or the Population
     size: int
     context: Context
@@ -85,7 +85,7 @@ class WorldStatistics:
     pending_chunks: int
 
 
-class _Failure(Exception):
+class _FailureError(Exception):
     def __init__(self, route: _Route, index: int, message: Any, time: Time) -> None:
         self.route, self.index, self.message, self.time = route, index, message, time
 
@@ -147,6 +147,9 @@ class World:
             raise ValueError(f"a group name must be a non-empty string, got {name!r}")
         if name in self._groups:
             raise ValueError(f"world {self.name!r} already has a group named {name!r}")
+        kind: str
+        agent_type: type[Agent] | type[Population]
+        members: Any
         if isinstance(agents, Population):
             kind, agent_type, members, size = "population", type(agents), agents, len(agents)
         elif isinstance(agents, Agent):
@@ -188,7 +191,7 @@ class World:
         every: Time = 1,
         start: Time = 0,
     ) -> None:
-        """Send ``Tick(t)`` to ``channel`` of every agent of ``group`` at ``start``, ``start + every``, …
+        """Send ``Tick(t)`` to ``channel`` of every agent of ``group`` at ``start + k·every``.
 
         ``order`` is the activation order within a tick: ``"fixed"`` (index order) or
         ``"shuffled"`` (a fresh permutation from the world's stream each tick). Several clocks
@@ -221,7 +224,9 @@ class World:
         """
         self._invariants[name] = fn
 
-    def send(self, to: Address | str, channel: str, message: Any, *, at: Time | None = None) -> None:
+    def send(
+        self, to: Address | str, channel: str, message: Any, *, at: Time | None = None
+    ) -> None:
         """Send a message from outside the society, due at time ``at`` (default: now)."""
         base = self._now if self._now is not None else self._sample_start
         when = base if at is None else at
@@ -296,8 +301,10 @@ class World:
             return cached[1]
         time = self._now if self._now is not None else self._sample_start
         parts = [
-            (g.agent_type.__qualname__,
-             wellbeing_of(g.name, g.members, g.kind, world=self.name, time=time))
+            (
+                g.agent_type.__qualname__,
+                wellbeing_of(g.name, g.members, g.kind, world=self.name, time=time),
+            )
             for g in self._groups.values()
         ]
         value = aggregate(parts)
@@ -328,12 +335,16 @@ class World:
         recorder = Recorder(self.metrics, self._type_names(), capacity=self._expected(horizon))
         try:
             self._advance(horizon, recorder, check)
-        except _Failure as failure:
+        except _FailureError as failure:
             partial = recorder.results(self.name, self._params_dict(), self._seed.entropy)
             if checkpoint is not None:
                 self.restore(checkpoint)
-                self._advance(failure.time, Recorder(self.metrics, self._type_names()),
-                              check=False, before=True)
+                self._advance(
+                    failure.time,
+                    Recorder(self.metrics, self._type_names()),
+                    check=False,
+                    before=True,
+                )
             route = failure.route
             agent = (
                 f"{route.group.name}[{failure.index}]"
@@ -382,7 +393,9 @@ class World:
                     "async: run this world with `await world.run_async(...)`"
                 )
 
-    def _advance(self, horizon: Time, recorder: Recorder, check: bool, before: bool = False) -> None:
+    def _advance(
+        self, horizon: Time, recorder: Recorder, check: bool, before: bool = False
+    ) -> None:
         queue = self._queue
         while True:
             t = queue.next_time()
@@ -419,12 +432,16 @@ class World:
             except AssertionError as exc:
                 raise InvariantError(
                     f"in world {self.name!r} at t={t}: invariant {name!r} broken: {exc}",
-                    world=self.name, invariant=name, time=t,
+                    world=self.name,
+                    invariant=name,
+                    time=t,
                 ) from exc
             if ok is False or (ok is not None and not ok):
                 raise InvariantError(
                     f"in world {self.name!r} at t={t}: invariant {name!r} broken",
-                    world=self.name, invariant=name, time=t,
+                    world=self.name,
+                    invariant=name,
+                    time=t,
                 )
 
     def _instant(self, t: Time) -> None:
@@ -456,7 +473,7 @@ class World:
             try:
                 handler(group.members, batch, ctx)
             except Exception as exc:
-                raise _Failure(route, -1, batch, t) from exc
+                raise _FailureError(route, -1, batch, t) from exc
             return
         members, addresses = group.members, group.addresses
         i, m = -1, None
@@ -480,7 +497,7 @@ class World:
                         handler(members[i], m, ctx)
                         self._delivered += 1
         except Exception as exc:
-            raise _Failure(route, i, m, t) from exc
+            raise _FailureError(route, i, m, t) from exc
 
     @staticmethod
     def _as_batch(route: _Route, chunks: list[Chunk]) -> Batch[Any]:
@@ -588,7 +605,9 @@ class World:
             self._queue.put(time, route.key, batch)
             return
         if time.shape != (n,):
-            raise DelayError(f"a batch of {n} messages takes one delay or {n}, got shape {time.shape}")
+            raise DelayError(
+                f"a batch of {n} messages takes one delay or {n}, got shape {time.shape}"
+            )
         times, inverse = np.unique(time, return_inverse=True)
         if times.size == 1:
             self._queue.put(times[0].item(), route.key, batch)
@@ -596,7 +615,7 @@ class World:
         rows = np.argsort(inverse, kind="stable")
         bounds = np.searchsorted(inverse[rows], np.arange(times.size + 1))
         for k, when in enumerate(times.tolist()):
-            self._queue.put(when, route.key, batch.select(rows[bounds[k]:bounds[k + 1]]))
+            self._queue.put(when, route.key, batch.select(rows[bounds[k] : bounds[k + 1]]))
 
     def _broadcast(self, now: Time, group: str, channel: str, message: Any, delay: Any) -> None:
         route = self._route(group, channel)
@@ -642,7 +661,9 @@ class World:
         for name, group in self._groups.items():
             # State goes back into the same objects, so references held by metrics stay valid.
             olds = [group.members] if group.kind == "population" else group.members
-            news = [state["members"][name]] if group.kind == "population" else state["members"][name]
+            news = (
+                [state["members"][name]] if group.kind == "population" else state["members"][name]
+            )
             for old, new in zip(olds, news, strict=True):
                 vars(old).clear()
                 vars(old).update(vars(new))
@@ -691,4 +712,6 @@ def _bad(delay: np.ndarray[Any, Any]) -> str:
 
 
 def _describe(x: object) -> str:
-    return type(x).__qualname__ if not isinstance(x, Iterable) else f"{type(x).__qualname__} of items"
+    return (
+        type(x).__qualname__ if not isinstance(x, Iterable) else f"{type(x).__qualname__} of items"
+    )
