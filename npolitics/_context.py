@@ -13,6 +13,7 @@ import numpy as np
 from ._message import Address
 
 if TYPE_CHECKING:
+    from ._scheduler import Buffer
     from ._world import World
 
 
@@ -24,10 +25,13 @@ class Context:
     the agent being handled (for a population, ``Address(group, -1)``: the whole of it).
     """
 
-    __slots__ = ("_world", "me", "now", "rng")
+    __slots__ = ("_sink", "_world", "me", "now", "rng")
 
-    def __init__(self, world: World, me: Address, rng: np.random.Generator) -> None:
+    def __init__(
+        self, world: World, me: Address, rng: np.random.Generator, sink: Buffer | None = None
+    ) -> None:
         self._world = world
+        self._sink = sink
         self.me = me
         self.rng = rng
         self.now: Any = 0
@@ -38,11 +42,11 @@ class Context:
         ``to`` is an :class:`Address`, or a group name: for a one-agent group, or with a
         :class:`Batch` (whose ``to`` names the targets; its delay may be one per message).
         """
-        self._world._send(self.now, to, channel, message, delay)
+        self._world._send(self.now, to, channel, message, delay, self._sink)
 
     def broadcast(self, group: str, channel: str, message: Any, delay: Any = 0) -> None:
         """Send the same ``message`` to ``channel`` of every agent of ``group``."""
-        self._world._broadcast(self.now, group, channel, message, delay)
+        self._world._broadcast(self.now, group, channel, message, delay, self._sink)
 
     def __repr__(self) -> str:
         return f"Context(me={self.me}, now={self.now})"

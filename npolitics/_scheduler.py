@@ -27,6 +27,14 @@ class Sweep:
     order: Any = None
 
 
+class Buffer(list[tuple[Time, int, Chunk]]):
+    """Deliveries held back until they can be committed in canonical order (async rounds)."""
+
+    def put(self, time: Time, key: int, chunk: Chunk) -> None:
+        """Hold ``chunk`` for channel ``key`` at ``time``."""
+        self.append((time, key, chunk))
+
+
 @attrs.define
 class Queue:
     """Pending deliveries: a heap of due times and, per time, the chunks for each channel key.

@@ -30,7 +30,7 @@ from ._errors import (
 from ._message import Address, Batch, Tick, concat
 from ._random import Seed, seed_sequence, stream
 from ._results import Recorder, Results
-from ._scheduler import Chunk, Queue, Sweep, Time
+from ._scheduler import Buffer, Chunk, Queue, Sweep, Time
 from ._wellbeing import Omega, aggregate, wellbeing_of
 
 Metric = Callable[["World"], float]
@@ -124,6 +124,7 @@ class World:
         self._delivered = 0
         self._batches = 0
         self._omega_cache: tuple[int, Omega] | None = None
+        self._observers: list[Any] = []  # send ends of open observe() streams
         self.sampling(every=sample_every, start=sample_start)
 
     # -- composition -------------------------------------------------------------------
@@ -336,30 +337,36 @@ class World:
         try:
             self._advance(horizon, recorder, check)
         except _FailureError as failure:
-            partial = recorder.results(self.name, self._params_dict(), self._seed.entropy)
-            if checkpoint is not None:
-                self.restore(checkpoint)
-                self._advance(
-                    failure.time,
-                    Recorder(self.metrics, self._type_names()),
-                    check=False,
-                    before=True,
-                )
-            route = failure.route
-            agent = (
-                f"{route.group.name}[{failure.index}]"
-                if failure.index >= 0
-                else f"{route.group.name} (population)"
-            )
-            raise HandlerError(
-                world=self.name,
-                agent=f"{agent} of type {route.group.agent_type.__qualname__}",
-                channel=route.channel.name,
-                time=failure.time,
-                message=failure.message,
-                results=partial,
-            ) from failure.__cause__
+            raise self._handler_error(failure, recorder, checkpoint) from failure.__cause__
+        return self._results(recorder)
+
+    def _results(self, recorder: Recorder) -> Results:
         return recorder.results(self.name, self._params_dict(), self._seed.entropy)
+
+    def _handler_error(
+        self, failure: _FailureError, recorder: Recorder, checkpoint: Snapshot | None
+    ) -> HandlerError:
+        """The error for a failed handler, after putting the world back at the last complete
+        instant: ``checkpoint`` (taken when the run began) replayed up to the failed instant."""
+        partial = self._results(recorder)
+        if checkpoint is not None:
+            self.restore(checkpoint)
+            scratch = Recorder(self.metrics, self._type_names())
+            self._advance(failure.time, scratch, check=False, before=True)
+        route = failure.route
+        agent = (
+            f"{route.group.name}[{failure.index}]"
+            if failure.index >= 0
+            else f"{route.group.name} (population)"
+        )
+        return HandlerError(
+            world=self.name,
+            agent=f"{agent} of type {route.group.agent_type.__qualname__}",
+            channel=route.channel.name,
+            time=failure.time,
+            message=failure.message,
+            results=partial,
+        )
 
     def _horizon(self, steps: int | None, until: Time | None) -> Time:
         if steps is not None and until is not None:
@@ -543,7 +550,15 @@ class World:
             )
         return group
 
-    def _send(self, now: Time, to: Address | str, channel: str, message: Any, delay: Any) -> None:
+    def _send(
+        self,
+        now: Time,
+        to: Address | str,
+        channel: str,
+        message: Any,
+        delay: Any,
+        sink: Buffer | None = None,
+    ) -> None:
         if type(to) is Address:
             group_name, index = to.group, to.index
         elif isinstance(to, str):
@@ -555,8 +570,9 @@ class World:
             time: Any = now + delay
         else:
             time = _due(now, delay)
+        out = self._queue if sink is None else sink
         if type(message) is Batch:
-            self._send_batch(route, index, message, time)
+            self._send_batch(route, index, message, time, out)
             return
         if not isinstance(message, route.channel.accepts):
             raise MessageTypeError(
@@ -577,9 +593,11 @@ class World:
             )
         if isinstance(time, np.ndarray):
             raise DelayError("one message takes one delay, not an array")
-        self._queue.put(time, route.key, (index, message))
+        out.put(time, route.key, (index, message))
 
-    def _send_batch(self, route: _Route, index: int | None, batch: Batch[Any], time: Any) -> None:
+    def _send_batch(
+        self, route: _Route, index: int | None, batch: Batch[Any], time: Any, out: Queue | Buffer
+    ) -> None:
         group = route.group
         if index is not None:
             raise TypeError(
@@ -602,7 +620,7 @@ class World:
                 f"{lo if lo < 0 else hi}"
             )
         if not isinstance(time, np.ndarray):
-            self._queue.put(time, route.key, batch)
+            out.put(time, route.key, batch)
             return
         if time.shape != (n,):
             raise DelayError(
@@ -610,14 +628,22 @@ class World:
             )
         times, inverse = np.unique(time, return_inverse=True)
         if times.size == 1:
-            self._queue.put(times[0].item(), route.key, batch)
+            out.put(times[0].item(), route.key, batch)
             return
         rows = np.argsort(inverse, kind="stable")
         bounds = np.searchsorted(inverse[rows], np.arange(times.size + 1))
         for k, when in enumerate(times.tolist()):
-            self._queue.put(when, route.key, batch.select(rows[bounds[k] : bounds[k + 1]]))
+            out.put(when, route.key, batch.select(rows[bounds[k] : bounds[k + 1]]))
 
-    def _broadcast(self, now: Time, group: str, channel: str, message: Any, delay: Any) -> None:
+    def _broadcast(
+        self,
+        now: Time,
+        group: str,
+        channel: str,
+        message: Any,
+        delay: Any,
+        sink: Buffer | None = None,
+    ) -> None:
         route = self._route(group, channel)
         if not isinstance(message, route.channel.accepts):
             raise MessageTypeError(
@@ -627,7 +653,7 @@ class World:
         time = _due(now, delay)
         if isinstance(time, np.ndarray):
             raise DelayError("a broadcast takes one delay, not an array")
-        self._queue.put(time, route.key, Sweep(message))
+        (self._queue if sink is None else sink).put(time, route.key, Sweep(message))
 
     # -- snapshots ---------------------------------------------------------------------
 
