@@ -1,0 +1,1 @@
+"""The example worlds of npolitics, each built only from npolitics' public API."""

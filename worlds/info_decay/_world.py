@@ -1,0 +1,171 @@
+"""The information-decay world: its parameters and how it is composed.
+
+Groups: ``subjects`` (a population, one slot per snippet), ``pool`` (one agent: the
+snippets not on show and the arrival clock), ``knowers`` (K knowledge agents, if K > 0).
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from typing import Any
+
+import attrs
+
+import npolitics as npl
+
+from ._environment import Pool, Subjects
+from ._knowers import AsyncKnower, Digest, InstantDigest, Knower
+from ._messages import Start
+
+MODES = ("static", "decay", "dynamic_pool")
+LEARNING = ("self", "social")
+
+
+@attrs.frozen
+class Params:
+    """Parameters of the information-decay world (times in seconds, lengths in space units)."""
+
+    mode: str = npl.param(
+        "dynamic_pool",
+        choices=MODES,
+        help="static: subjects stay; decay: they vanish for good; dynamic_pool: they churn",
+    )
+    snippets: int = npl.param(100, ge=1, help="S, the snippets in the world (score denominator)")
+    subjects: int = npl.param(100, ge=0, help="N0, subjects shown at t=0 (static and decay)")
+    initial_active_count: int = npl.param(20, ge=0, help="A0, subjects shown at t=0 (dynamic_pool)")
+    lifetime_mean_time: float = npl.param(30.0, gt=0, help="θ, mean lifetime of a subject")
+    appearance_mean_time: float = npl.param(
+        1.5, gt=0, help="α, mean time between arrivals from the pool (dynamic_pool)"
+    )
+    knowledge_agents: int = npl.param(25, ge=0, help="K, knowledge agents (0: environment alone)")
+    learning: str = npl.param(
+        "social", choices=LEARNING, help="social: agents that meet tell each other all they know"
+    )
+    space: float = npl.param(100.0, gt=0, help="side of the square the agents and subjects are in")
+    speed: float = npl.param(2.0, ge=0, help="distance a knowledge agent walks per second")
+    sight_radius: float = npl.param(10.0, ge=0, help="how far a knowledge agent sees subjects")
+    meet_radius: float = npl.param(
+        10.0, ge=0, help="how close two knowledge agents must be to meet"
+    )
+    look_every: float = npl.param(1.0, gt=0, help="seconds between a knowledge agent's looks")
+    sample_every: float = npl.param(1.0, gt=0, help="seconds between samples of the metrics")
+
+    def __attrs_post_init__(self) -> None:
+        for name in ("subjects", "initial_active_count"):
+            value = getattr(self, name)
+            if value > self.snippets:
+                raise npl.ParameterError(
+                    f"parameter {name!r} is {value}, more than the pool holds: it must be "
+                    f"≤ snippets = {self.snippets}"
+                )
+        for name in ("lifetime_mean_time", "appearance_mean_time", "look_every", "sample_every"):
+            if not math.isfinite(getattr(self, name)):
+                raise npl.ParameterError(
+                    f"parameter {name!r} must be finite, got {getattr(self, name)}"
+                )
+
+    @property
+    def initial(self) -> int:
+        """Subjects shown at t = 0 in this mode."""
+        return self.initial_active_count if self.mode == "dynamic_pool" else self.subjects
+
+
+def build(p: Params, world: npl.World, *, digest: Digest | None = None) -> None:
+    """Compose the world of ``p`` into ``world``; ``digest`` is the knowledge agents' digest
+    (default :class:`InstantDigest`; an ``async`` one needs ``run_async``)."""
+    world.sampling(every=p.sample_every)
+    subjects = world.add(
+        "subjects",
+        Subjects(
+            n=p.snippets,
+            space=p.space,
+            lifetime_mean_time=None if p.mode == "static" else p.lifetime_mean_time,
+            recycle=p.mode == "dynamic_pool",
+        ),
+    )
+    pool = world.add(
+        "pool",
+        Pool(
+            waiting=list(range(p.snippets)),
+            initial=p.initial,
+            appearance_mean_time=p.appearance_mean_time if p.mode == "dynamic_pool" else None,
+        ),
+    )
+    world.send("pool", "start", Start(), at=0)
+    world.metric("visible", lambda w: subjects.visible)
+    world.metric("pool", lambda w: len(pool.waiting))
+    world.metric("appearances", lambda w: pool.appeared)
+    world.metric("expirations", lambda w: subjects.expired)
+    world.invariant(
+        "snippets conserved: visible + pool + gone == snippets",
+        lambda w: subjects.visible + len(pool.waiting) + subjects.gone == p.snippets,
+    )
+    world.invariant(
+        "visible counts the active subjects",
+        lambda w: subjects.visible == int(subjects.active.sum()),
+    )
+    if p.knowledge_agents == 0:
+        world.metric("score", lambda w: math.nan)
+        return
+    digest = InstantDigest() if digest is None else digest
+    kind = AsyncKnower if inspect.iscoroutinefunction(digest.digest) else Knower
+    rng = world.rng
+    xs, ys = rng.uniform(0.0, p.space, (2, p.knowledge_agents))
+    headings = rng.uniform(-math.pi, math.pi, p.knowledge_agents)
+    knowers = world.add(
+        "knowers",
+        [
+            kind(
+                x=float(x),
+                y=float(y),
+                heading=float(h),
+                snippets=p.snippets,
+                space=p.space,
+                speed=p.speed,
+                sight_radius=p.sight_radius,
+                meet_radius=p.meet_radius,
+                social=p.learning == "social",
+                digest=digest,
+            )
+            for x, y, h in zip(xs.tolist(), ys.tolist(), headings.tolist(), strict=True)
+        ],
+    )
+    world.clock("knowers", "look", every=p.look_every)
+    world.metric(
+        "score", lambda w: sum(len(k.known) for k in knowers) / (len(knowers) * p.snippets)
+    )
+
+
+@npl.world("info-decay", params=Params)
+def info_decay(p: Params, world: npl.World) -> None:
+    """Information decay: subjects show snippets for exponential lifetimes (static, decay, or
+    churning through a pool with Poisson arrivals); knowledge agents wander, look and learn,
+    alone or socially. Continuous time: run with until=T."""
+    build(p, world)
+
+
+def make_world(*, seed: Any = 0, digest: Digest | None = None, **params: Any) -> npl.World:
+    """The info-decay world with a chosen ``digest`` for its knowledge agents.
+
+    ``info_decay(seed=..., **params)`` is the same with the default, instant digest.
+    """
+    fields = attrs.fields_dict(Params)
+    unknown = sorted(set(params) - set(fields))
+    if unknown:
+        raise npl.ParameterError(
+            f"unknown parameter(s) {', '.join(map(repr, unknown))}; valid: {', '.join(fields)}"
+        )
+    p = Params(**{k: _plain(v, fields[k].type) for k, v in params.items()})
+    world = npl.World(info_decay.name, seed=seed, params=p)
+    build(p, world, digest=digest)
+    return world
+
+
+def _plain(value: Any, declared: Any) -> Any:
+    """A numpy scalar as a Python one, and an int where a float is declared as a float."""
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    if declared in (float, "float") and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
