@@ -102,7 +102,7 @@ def case_names() -> list[str]:
 
 
 def load_case(name: str) -> Case:
-    """Import ``benchmarks.cases.<name>`` and check it exposes the case interface."""
+    """Import ``benchmarks.cases.<name>`` and read its interface (AttributeError if incomplete)."""
     module = importlib.import_module(f"benchmarks.cases.{name}")
     return Case(
         name=name,

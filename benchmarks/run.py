@@ -127,7 +127,7 @@ def format_table(case: Case, mode: str, rows: list[Row], reference: str | None) 
         lines.append(
             f"   {row.name:<34} {_figure(row.median_seconds, '10.3f')} "
             f"{_figure(row.throughput, '20,.0f')} {_figure(row.peak_mb, '8.1f')} "
-            f"{_figure(row.ratio, '7.2f')}  {_statistic(row.statistic)}"
+            f"{_figure(row.ratio, '7.3g')}  {_statistic(row.statistic)}"
         )
     return "\n".join(lines)
 
