@@ -7,6 +7,7 @@ the messages; collective wellbeing Ω = Σ W(ψ) tells how well a society does.
 from ._agent import Agent as Agent
 from ._agent import Population as Population
 from ._agent import column as column
+from ._backends import BackendError as BackendError
 from ._channel import Channel as Channel
 from ._channel import channel as channel
 from ._channel import channels as channels
@@ -20,6 +21,8 @@ from ._errors import ParameterError as ParameterError
 from ._errors import UnknownAgentError as UnknownAgentError
 from ._errors import UnknownChannelError as UnknownChannelError
 from ._errors import WellbeingError as WellbeingError
+from ._experiment import Experiment as Experiment
+from ._experiment import ExperimentInterrupted as ExperimentInterrupted
 from ._message import Address as Address
 from ._message import Batch as Batch
 from ._message import Tick as Tick
@@ -38,7 +41,10 @@ from ._registry import load_world as load_world
 from ._registry import world as world
 from ._registry import world_names as world_names
 from ._results import Results as Results
+from ._sweep_results import ExperimentResults as ExperimentResults
+from ._sweep_results import load_results as load_results
 from ._wellbeing import Omega as Omega
+from ._runtime import Observation as Observation
 from ._world import Snapshot as Snapshot
 from ._world import World as World
 from ._world import WorldStatistics as WorldStatistics
@@ -48,6 +54,7 @@ __version__ = "0.1.0.dev0"
 __all__ = [
     "Address",
     "Agent",
+    "BackendError",
     "Batch",
     "Bernoulli",
     "Categorical",
@@ -56,10 +63,14 @@ __all__ = [
     "DelayError",
     "Deterministic",
     "Distribution",
+    "Experiment",
+    "ExperimentInterrupted",
+    "ExperimentResults",
     "HandlerError",
     "InvariantError",
     "MessageTypeError",
     "NpoliticsError",
+    "Observation",
     "Omega",
     "ParamInfo",
     "Parameter",
@@ -80,6 +91,7 @@ __all__ = [
     "channel",
     "channels",
     "column",
+    "load_results",
     "load_world",
     "param",
     "world",

@@ -1,0 +1,193 @@
+"""Where an experiment's runs execute: in this process, a local process pool, or Dask.
+
+Every backend maps one module-level function over task descriptions and yields the results
+as tasks finish, in whatever order they finish; the experiment puts them back in order.
+Only a bounded window of tasks is in flight at once, so memory stays bounded by what the
+caller keeps, and an interrupt (Ctrl-C) cancels what has not started.
+Workers build and run worlds themselves: a task is a small description (world name,
+parameters, seed), never a pickled World.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import multiprocessing
+import os
+import signal
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import Any, TypeVar
+
+from ._errors import NpoliticsError
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+LOCAL = ("serial", "processes", "dask")
+
+# How many tasks may be in flight per worker: enough to keep workers busy between results,
+# few enough that an interrupt leaves little to cancel and memory stays bounded.
+_WINDOW_PER_WORKER = 2
+
+
+class BackendError(NpoliticsError, RuntimeError):
+    """A backend could not be started or reached (unknown name, missing package, bad address)."""
+
+
+def free_cores() -> int:
+    """How many cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def default_backend(tasks: int) -> str:
+    """``processes`` when more than one core is free and there is more than one task."""
+    return "processes" if free_cores() > 1 and tasks > 1 else "serial"
+
+
+def check_backend(backend: Any) -> None:
+    """Refuse an unknown backend name before any work starts."""
+    if isinstance(backend, str):
+        if backend in LOCAL or "://" in backend:
+            return
+        raise BackendError(
+            f"unknown backend {backend!r}; use 'serial', 'processes', 'dask', or a Dask "
+            "scheduler address such as 'tcp://host:8786'"
+        )
+    if not hasattr(backend, "submit"):
+        raise BackendError(f"a backend is a name, an address or a dask Client, got {backend!r}")
+
+
+def imap_unordered(
+    fn: Callable[[T], R],
+    tasks: Iterable[T],
+    *,
+    backend: Any = "serial",
+    workers: int | None = None,
+    timeout: float = 10.0,
+) -> Iterator[R]:
+    """``fn(task)`` for every task, yielded as each finishes.
+
+    ``backend`` is ``"serial"``, ``"processes"`` (a pool of ``workers`` spawned processes),
+    ``"dask"`` (a ``LocalCluster`` of ``workers`` single-threaded processes, started and closed
+    here), a Dask scheduler address (``"tcp://host:8786"``; ``timeout`` seconds to connect),
+    or a ``distributed.Client`` the caller owns. Closing the iterator early (or an exception
+    in the caller, such as KeyboardInterrupt) cancels the tasks not yet finished.
+    """
+    check_backend(backend)
+    if backend == "serial":
+        return (fn(task) for task in tasks)
+    if backend == "processes":
+        return _processes(fn, tasks, workers or free_cores())
+    return _dask(fn, tasks, backend, workers, timeout)
+
+
+def _ignore_sigint() -> None:
+    # Ctrl-C in a terminal reaches the whole process group: the parent handles it (cancels
+    # and terminates the pool), so workers ignore it instead of printing tracebacks.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _processes(fn: Callable[[T], R], tasks: Iterable[T], workers: int) -> Iterator[R]:
+    if workers < 1:
+        raise BackendError(f"workers must be ≥ 1, got {workers}")
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_sigint)
+    pending: set[Future[R]] = set()
+    todo = iter(tasks)
+    finished = False
+    try:
+        for task in todo:
+            pending.add(pool.submit(fn, task))
+            if len(pending) >= _WINDOW_PER_WORKER * workers:
+                break
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                result = future.result()
+                for task in todo:
+                    pending.add(pool.submit(fn, task))
+                    break
+                yield result
+        finished = True
+    finally:
+        if finished:
+            pool.shutdown(wait=True)
+        else:
+            pool.shutdown(wait=False, cancel_futures=True)
+            # Tasks already running would otherwise hold the interpreter's exit until they
+            # end; the pool offers no public way to stop them before Python 3.14.
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
+
+
+@contextlib.contextmanager
+def dask_client(backend: Any, workers: int | None, timeout: float) -> Iterator[Any]:
+    """A ``distributed.Client``: a new LocalCluster for ``"dask"``, else the given scheduler."""
+    try:
+        distributed: Any = importlib.import_module("distributed")
+    except ImportError as exc:
+        raise BackendError(
+            "the dask backend needs dask.distributed: pip install 'npolitics[distributed]'"
+        ) from exc
+    if not isinstance(backend, str):
+        yield backend  # the caller's Client: theirs to close
+        return
+    if backend == "dask":
+        import logging
+
+        cluster = distributed.LocalCluster(
+            n_workers=workers or free_cores(),
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
+        with cluster, distributed.Client(cluster) as client:
+            yield client
+        return
+    try:
+        client = distributed.Client(backend, timeout=timeout)
+    except (OSError, TimeoutError) as exc:
+        raise BackendError(f"cannot reach the Dask scheduler at {backend!r}: {exc}") from None
+    with client:
+        yield client
+
+
+def _dask(
+    fn: Callable[[T], R], tasks: Iterable[T], backend: Any, workers: int | None, timeout: float
+) -> Iterator[R]:
+    distributed: Any = importlib.import_module("distributed")
+    with dask_client(backend, workers, timeout) as client:
+        threads = sum(client.nthreads().values()) or 1
+        window = max(4, _WINDOW_PER_WORKER * threads)
+        prefix = f"npolitics-{uuid.uuid4().hex[:12]}"
+        todo = enumerate(tasks)
+        queue = distributed.as_completed()
+        live: set[Any] = set()
+
+        def submit_one() -> None:
+            for i, task in todo:
+                future = client.submit(fn, task, key=f"{prefix}-{i}", pure=False)
+                live.add(future)
+                queue.add(future)
+                return
+
+        try:
+            for _ in range(window):
+                submit_one()
+            for future in queue:
+                # A worker lost mid-task is the scheduler's business: it re-runs the task
+                # elsewhere, and the task's seed makes the rerun give the same result.
+                result = future.result()
+                live.discard(future)
+                future.release()
+                submit_one()
+                yield result
+        finally:
+            if live:
+                client.cancel(list(live))

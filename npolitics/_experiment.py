@@ -1,0 +1,338 @@
+"""Experiments: a grid of parameter points × Monte Carlo runs of one world, on any backend.
+
+Each (point, run) has its own seed: the child of ``SeedSequence(seed)`` whose spawn key is a
+hash of the point's complete parameter values and the run number. The seed therefore does
+not depend on the backend, the number of workers, the order in which runs finish, or on which
+other points are in the grid: re-running one point alone gives its runs bit for bit.
+Workers receive small task descriptions (world name, parameters, seed, horizon) and build
+the world themselves; only Ω and the kept metrics at the sample times come back.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib
+import itertools
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from ._backends import check_backend, default_backend, imap_unordered
+from ._params import build_params
+from ._progress import progress
+from ._registry import UnknownWorldError, WorldSpec, load_world
+from ._sweep_results import ExperimentResults
+
+FloatArray = npt.NDArray[np.float64]
+WorldLike = str | WorldSpec[Any]
+
+
+class ExperimentInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped an experiment; ``results`` holds the runs that had finished."""
+
+    def __init__(self, results: ExperimentResults) -> None:
+        super().__init__(f"interrupted after {results.done} of {results.expected} runs")
+        self.results = results
+
+
+def resolve_world(world: WorldLike) -> WorldSpec[Any]:
+    """The WorldSpec for a registered name, a ``"module:attribute"`` reference, or a spec."""
+    if isinstance(world, WorldSpec):
+        return world
+    if not isinstance(world, str):
+        raise TypeError(f"a world is a name or a WorldSpec, got {world!r}")
+    if ":" not in world:
+        return load_world(world)
+    module_name, _, attribute = world.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise UnknownWorldError(
+            f"cannot import {module_name!r} for world {world!r}: {exc}"
+        ) from None
+    spec = getattr(module, attribute, None)
+    if not isinstance(spec, WorldSpec):
+        raise UnknownWorldError(f"{world!r} does not name a WorldSpec (found {spec!r})")
+    return spec
+
+
+def world_reference(spec: WorldSpec[Any]) -> str | None:
+    """A string that :func:`resolve_world` turns back into ``spec``, or None if there is none."""
+    try:
+        if load_world(spec.name) is spec:
+            return spec.name
+    except Exception:  # an unregistered or broken entry point: try the module
+        pass
+    module, attribute = spec.build.__module__, spec.build.__name__
+    try:
+        if getattr(importlib.import_module(module), attribute, None) is spec:
+            return f"{module}:{attribute}"
+    except ImportError:
+        pass
+    return None
+
+
+@functools.lru_cache(maxsize=16)
+def _cached_world(reference: str) -> WorldSpec[Any]:
+    return resolve_world(reference)
+
+
+@attrs.frozen
+class Task:
+    """One run of one point, as sent to a worker: everything needed to build and run it."""
+
+    world: WorldLike
+    params: Mapping[str, Any]
+    point: int
+    run: int
+    seed: np.random.SeedSequence
+    steps: int | None
+    until: float | None
+    keep: tuple[str, ...] | None
+    sample_every: float | None
+
+
+@attrs.frozen(eq=False)
+class RunRecord:
+    """What one run sends back: sample times, Ω and the kept metrics."""
+
+    point: int
+    run: int
+    t: FloatArray
+    omega: FloatArray
+    metrics: Mapping[str, FloatArray]
+
+
+def run_task(task: Task) -> RunRecord:
+    """Build the task's world from its seed, run it, and keep what was asked (in a worker)."""
+    spec = _cached_world(task.world) if isinstance(task.world, str) else task.world
+    world = spec(seed=task.seed, **task.params)
+    if task.sample_every is not None:
+        world.sampling(every=task.sample_every)
+    res = world.run(task.steps, until=task.until)
+    names = world.metrics if task.keep is None else task.keep
+    return RunRecord(task.point, task.run, res.t, res.omega, {k: res.metrics[k] for k in names})
+
+
+def point_key(values: Mapping[str, Any]) -> int:
+    """A 64-bit key for a complete set of parameter values (order of names irrelevant)."""
+    text = json.dumps(dict(values), sort_keys=True, default=repr)
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little")
+
+
+def _is_sweep(value: Any) -> bool:
+    return isinstance(value, list | tuple | range | np.ndarray)
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+@attrs.frozen(init=False)
+class Experiment:
+    """Parameter points × ``runs`` Monte Carlo runs of one world, each run with its own seed.
+
+    ``params`` maps parameter names to a value or a list of values; the points are the
+    cartesian product of the lists, in the order given. ``steps`` or ``until`` is the
+    horizon of every run. ``keep`` names the metrics to keep (default: all; Ω is always
+    kept) and ``sample_every`` overrides the world's sampling period (samples at 0,
+    ``sample_every``, …), so large experiments hold only what is asked for.
+    """
+
+    world: WorldLike
+    params: Mapping[str, Any]
+    runs: int
+    steps: int | None
+    until: float | None
+    seed: int
+    keep: tuple[str, ...] | None
+    sample_every: float | None
+    spec: WorldSpec[Any] = attrs.field(repr=False)
+    swept: tuple[str, ...] = attrs.field(repr=False)
+    _points: tuple[Mapping[str, Any], ...] = attrs.field(repr=False)
+    _keys: tuple[int, ...] = attrs.field(repr=False)
+
+    def __init__(
+        self,
+        world: WorldLike,
+        params: Mapping[str, Any] | None = None,
+        *,
+        runs: int = 1,
+        steps: int | None = None,
+        until: float | None = None,
+        seed: int | None = 0,
+        keep: Sequence[str] | None = None,
+        sample_every: float | None = None,
+    ) -> None:
+        spec = resolve_world(world)
+        params = dict(params or {})
+        if not isinstance(runs, int | np.integer) or isinstance(runs, bool) or runs < 1:
+            raise ValueError(f"runs must be an integer ≥ 1, got {runs!r}")
+        if (steps is None) == (until is None):
+            raise ValueError("give the horizon of every run: steps=N or until=T (one of them)")
+        if steps is not None and (not isinstance(steps, int | np.integer) or steps < 0):
+            raise ValueError(f"steps must be an integer ≥ 0, got {steps!r}")
+        if seed is None:
+            seed = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
+        if not isinstance(seed, int | np.integer) or isinstance(seed, bool) or seed < 0:
+            raise ValueError(f"seed must be an integer ≥ 0, got {seed!r}")
+        if isinstance(keep, str):
+            keep = (keep,)
+        swept = tuple(k for k, v in params.items() if _is_sweep(v))
+        for name in swept:
+            params[name] = [_plain(v) for v in params[name]]
+            if not params[name]:
+                raise ValueError(f"parameter {name!r} sweeps an empty list of values")
+        fixed = {k: _plain(v) for k, v in params.items() if k not in swept}
+        points = tuple(
+            {**fixed, **dict(zip(swept, values, strict=True))}
+            for values in itertools.product(*(params[k] for k in swept))
+        )
+        # Validate every point now (a bad value fails here, not in a worker) and key each
+        # point's seeds by its complete parameter values, defaults included.
+        keys = tuple(
+            point_key(attrs.asdict(build_params(spec.params, p), recurse=False)) for p in points
+        )
+        self.__attrs_init__(
+            world=world,
+            params={k: params[k] for k in params},
+            runs=int(runs),
+            steps=None if steps is None else int(steps),
+            until=until,
+            seed=int(seed),
+            keep=None if keep is None else tuple(keep),
+            sample_every=sample_every,
+            spec=spec,
+            swept=swept,
+            points=points,
+            keys=keys,
+        )
+
+    @property
+    def size(self) -> int:
+        """How many runs in all: points × runs."""
+        return len(self._points) * self.runs
+
+    def points(self) -> list[dict[str, Any]]:
+        """The parameter values of every point, in grid order (fixed and swept)."""
+        return [dict(p) for p in self._points]
+
+    def seed_sequence(self, point: int, run: int) -> np.random.SeedSequence:
+        """The seed of run ``run`` of point ``point``: a child of ``SeedSequence(seed)``."""
+        return np.random.SeedSequence(self.seed, spawn_key=(self._keys[point], run))
+
+    def tasks(self) -> Iterator[Task]:
+        """Every run's task, point by point."""
+        reference = world_reference(self.spec) if isinstance(self.world, WorldSpec) else self.world
+        world: WorldLike = reference if reference is not None else self.spec
+        for point, values in enumerate(self._points):
+            for run in range(self.runs):
+                yield Task(
+                    world=world,
+                    params=values,
+                    point=point,
+                    run=run,
+                    seed=self.seed_sequence(point, run),
+                    steps=self.steps,
+                    until=self.until,
+                    keep=self.keep,
+                    sample_every=self.sample_every,
+                )
+
+    def stream(
+        self, backend: Any = None, *, workers: int | None = None, timeout: float = 10.0
+    ) -> Iterator[RunRecord]:
+        """Every run's record, as runs finish (in no particular order)."""
+        backend = default_backend(self.size) if backend is None else backend
+        check_backend(backend)
+        self._check_keep()
+        return imap_unordered(
+            run_task, self.tasks(), backend=backend, workers=workers, timeout=timeout
+        )
+
+    def run(
+        self,
+        backend: Any = None,
+        *,
+        workers: int | None = None,
+        quiet: bool = False,
+        timeout: float = 10.0,
+    ) -> ExperimentResults:
+        """Run every point × run and collect the results.
+
+        ``backend``: ``"serial"``, ``"processes"`` (default when more than one core is free),
+        ``"dask"`` (a LocalCluster started and closed here), a Dask scheduler address
+        ``"tcp://host:8786"`` or a ``distributed.Client``. ``workers``: processes or Dask
+        workers to start (default: one per free core). A progress bar shows on a terminal
+        unless ``quiet``. Ctrl-C raises :class:`ExperimentInterrupted` holding the finished runs.
+        """
+        records: list[RunRecord] = []
+        runs = self.stream(backend, workers=workers, timeout=timeout)
+        try:
+            with progress(self.size, description=self.spec.name, quiet=quiet) as advance:
+                for record in runs:
+                    records.append(record)
+                    advance()
+        except KeyboardInterrupt:
+            raise ExperimentInterrupted(self.results(records)) from None
+        finally:
+            close = getattr(runs, "close", None)
+            if close is not None:
+                close()
+        return self.results(records)
+
+    def results(self, records: Sequence[RunRecord]) -> ExperimentResults:
+        """Results holding ``records`` (any order, any subset of the runs)."""
+        return ExperimentResults.from_records(self.describe(), self.points(), records)
+
+    def describe(self) -> dict[str, Any]:
+        """What is needed to repeat this experiment, as JSON-ready values."""
+        reference = self.world if isinstance(self.world, str) else world_reference(self.spec)
+        return {
+            "world": reference,
+            "world_name": self.spec.name,
+            "params": self.params,
+            "swept": list(self.swept),
+            "runs": self.runs,
+            "steps": self.steps,
+            "until": self.until,
+            "seed": self.seed,
+            "keep": None if self.keep is None else list(self.keep),
+            "sample_every": self.sample_every,
+            "expected": self.size,
+        }
+
+    @classmethod
+    def from_description(cls, description: Mapping[str, Any]) -> Experiment:
+        """The experiment that :meth:`describe` described (to repeat it exactly)."""
+        if description.get("world") is None:
+            raise ValueError(
+                f"these results name world {description.get('world_name')!r} but no importable "
+                "reference to it; build the Experiment with the WorldSpec itself"
+            )
+        return cls(
+            description["world"],
+            description["params"],
+            runs=description["runs"],
+            steps=description["steps"],
+            until=description["until"],
+            seed=description["seed"],
+            keep=description["keep"],
+            sample_every=description["sample_every"],
+        )
+
+    def _check_keep(self) -> None:
+        if self.keep is None:
+            return
+        world = self.spec(seed=0, **self._points[0])
+        unknown = [k for k in self.keep if k not in world.metrics]
+        if unknown:
+            raise ValueError(
+                f"keep names unknown metric(s) {', '.join(map(repr, unknown))}; world "
+                f"{self.spec.name!r} has {', '.join(map(repr, world.metrics)) or 'no metrics'}"
+            )

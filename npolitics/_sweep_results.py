@@ -1,0 +1,290 @@
+"""Results of an experiment: one table of every run's samples, its summary, files and plots.
+
+The table has one row per run × sample time, with columns ``run``, one per swept parameter,
+``t``, ``omega`` and the kept metrics, sorted by point, run and time whatever order the runs
+finished in. Files (Parquet or CSV) carry the experiment's description, so loaded results
+can be summarised, plotted, or repeated exactly.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from ._experiment import Experiment, RunRecord
+
+_META_KEY = "npolitics"
+_CSV_PREFIX = "# npolitics: "
+
+# Student's t 97.5 % quantile by exact CDF for small df; A&S 26.7.5 expansion above.
+_Z975 = 1.959963984540054
+
+
+def _t_cdf(x: float, df: int) -> float:
+    """Student's t CDF for integer ``df`` by the finite series (A&S 26.7.3/26.7.4)."""
+    theta = math.atan(x / math.sqrt(df))
+    c2 = math.cos(theta) ** 2
+    if df % 2:
+        total, term = 0.0, 1.0
+        if df > 1:
+            total = term = 1.0
+            for k in range(1, (df - 3) // 2 + 1):
+                term *= c2 * (2 * k) / (2 * k + 1)
+                total += term
+        a = (2 / math.pi) * (theta + (math.sin(theta) * math.cos(theta) * total if df > 1 else 0))
+    else:
+        total = term = 1.0
+        for k in range(1, (df - 2) // 2 + 1):
+            term *= c2 * (2 * k - 1) / (2 * k)
+            total += term
+        a = math.sin(theta) * total
+    return 0.5 + a / 2
+
+
+@functools.lru_cache(maxsize=256)
+def t975(df: int) -> float:
+    """The 97.5 % quantile of Student's t with ``df`` ≥ 1 degrees of freedom."""
+    if df < 1:
+        raise ValueError(f"degrees of freedom must be ≥ 1, got {df}")
+    if df > 200:
+        z = _Z975
+        g = (
+            (z**3 + z) / 4,
+            (5 * z**5 + 16 * z**3 + 3 * z) / 96,
+            (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / 384,
+            (79 * z**9 + 776 * z**7 + 1482 * z**5 - 1920 * z**3 - 945 * z) / 92160,
+        )
+        return float(z + sum(gi / df ** (i + 1) for i, gi in enumerate(g)))
+    lo, hi = _Z975, 13.0
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        if _t_cdf(mid, df) < 0.975:
+            lo = mid
+        else:
+            hi = mid
+        if hi - lo < 1e-13:
+            break
+    return (lo + hi) / 2
+
+
+def mean_ci(values: np.ndarray[Any, Any]) -> tuple[float, float]:
+    """The mean and the half-width of its 95 % confidence interval (NaN for one value)."""
+    n = values.size
+    if n == 0:
+        return math.nan, math.nan
+    mean = float(values.mean())
+    if n < 2:
+        return mean, math.nan
+    return mean, t975(n - 1) * float(values.std(ddof=1)) / math.sqrt(n)
+
+
+@attrs.frozen(eq=False)
+class ExperimentResults:
+    """Every run's samples, with the description of the experiment that made them.
+
+    ``description`` holds the world, parameters, runs, horizon, seed, kept metrics and
+    sampling (see ``Experiment.describe``); ``done`` of ``expected`` runs are present (fewer
+    after an interrupt).
+    """
+
+    description: Mapping[str, Any]
+    table: pd.DataFrame = attrs.field(repr=False)
+    done: int
+
+    @classmethod
+    def from_records(
+        cls,
+        description: Mapping[str, Any],
+        points: Sequence[Mapping[str, Any]],
+        records: Sequence[RunRecord],
+    ) -> ExperimentResults:
+        """The table of ``records`` (any order), sorted by point, run and time."""
+        ordered = sorted(records, key=lambda r: (r.point, r.run))
+        swept = list(description["swept"])
+        lengths = [r.t.size for r in ordered]
+        names = list(ordered[0].metrics) if ordered else list(description.get("keep") or [])
+        cols: dict[str, Any] = {
+            "run": np.repeat(np.array([r.run for r in ordered], np.int64), lengths)
+        }
+        for name in swept:
+            values = [points[r.point][name] for r in ordered]
+            cols[name] = np.repeat(np.array(values), lengths) if values else np.array([])
+        cols["t"] = _concat([r.t for r in ordered])
+        cols["omega"] = _concat([r.omega for r in ordered])
+        for name in names:
+            cols[name] = _concat([r.metrics[name] for r in ordered])
+        description = {**description, "metrics": names}
+        return cls(description, pd.DataFrame(cols), len(ordered))
+
+    # -- the data ----------------------------------------------------------------------
+
+    @property
+    def swept(self) -> tuple[str, ...]:
+        """The swept parameters: one column each."""
+        return tuple(self.description["swept"])
+
+    @property
+    def metrics(self) -> tuple[str, ...]:
+        """The kept metrics, in column order (Ω is always there, as ``omega``)."""
+        return tuple(self.description["metrics"])
+
+    @property
+    def expected(self) -> int:
+        """How many runs the experiment asked for."""
+        return int(self.description["expected"])
+
+    @property
+    def complete(self) -> bool:
+        """Whether every run of the experiment is here."""
+        return self.done == self.expected
+
+    def frame(self) -> pd.DataFrame:
+        """One row per run × sample time: ``run``, swept parameters, ``t``, ``omega``, metrics."""
+        return self.table.copy()
+
+    def final(self) -> pd.DataFrame:
+        """The last sample of every run."""
+        keys = [*self.swept, "run"]
+        return self.table.groupby(keys, sort=False).tail(1).reset_index(drop=True)
+
+    def summary(self) -> pd.DataFrame:
+        """Per point, the mean and 95 % confidence half-width of the final Ω and metrics.
+
+        Columns: the swept parameters, ``runs``, ``t`` (the final time), then
+        ``<name>_mean`` and ``<name>_ci`` for ``omega`` and each metric (mean ± ci).
+        """
+        final = self.final()
+        keys = list(self.swept)
+        groups = final.groupby(keys, sort=False) if keys else [((), final)]
+        rows = []
+        for key, group in groups:
+            row: dict[str, Any] = dict(zip(keys, key, strict=True))
+            row["runs"] = len(group)
+            row["t"] = float(group["t"].max())
+            for name in ("omega", *self.metrics):
+                row[f"{name}_mean"], row[f"{name}_ci"] = mean_ci(group[name].to_numpy(float))
+            rows.append(row)
+        columns = [*keys, "runs", "t"] + [
+            f"{n}_{s}" for n in ("omega", *self.metrics) for s in ("mean", "ci")
+        ]
+        return pd.DataFrame(rows, columns=columns)
+
+    def experiment(self) -> Experiment:
+        """The experiment that made these results; running it again gives them exactly."""
+        from ._experiment import Experiment
+
+        return Experiment.from_description(self.description)
+
+    # -- files -------------------------------------------------------------------------
+
+    def save(self, path: str | Path) -> Path:
+        """Write to ``path``: Parquet for ``.parquet``, CSV for ``.csv``."""
+        path = Path(path)
+        if path.suffix == ".parquet":
+            self.to_parquet(path)
+        elif path.suffix == ".csv":
+            self.to_csv(path)
+        else:
+            raise ValueError(f"results are saved as .parquet or .csv, not {path.name!r}")
+        return path
+
+    def to_parquet(self, path: str | Path) -> None:
+        """Write the table to Parquet, with the description in the file's metadata."""
+        try:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+        except ImportError as exc:
+            raise ImportError(
+                "writing Parquet needs pyarrow: pip install 'npolitics[parquet]'"
+            ) from exc
+        table = pa.Table.from_pandas(self.table, preserve_index=False)
+        meta = dict(table.schema.metadata or {})
+        meta[_META_KEY.encode()] = self._meta_json().encode()
+        pq.write_table(table.replace_schema_metadata(meta), str(path))
+
+    def to_csv(self, path: str | Path) -> None:
+        """Write the table to CSV, with the description on a first ``# npolitics:`` line."""
+        with open(path, "w", newline="") as f:
+            f.write(_CSV_PREFIX + self._meta_json() + "\n")
+            self.table.to_csv(f, index=False)
+
+    @classmethod
+    def load(cls, path: str | Path) -> ExperimentResults:
+        """Results saved by :meth:`save`, :meth:`to_parquet` or :meth:`to_csv`."""
+        path = Path(path)
+        if path.suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            table = pq.read_table(str(path))
+            raw = (table.schema.metadata or {}).get(_META_KEY.encode())
+            if raw is None:
+                raise ValueError(f"{path} holds no npolitics results (no description found)")
+            meta = json.loads(raw)
+            frame = table.to_pandas()
+        else:
+            with open(path, newline="") as f:
+                first = f.readline()
+                if not first.startswith(_CSV_PREFIX):
+                    raise ValueError(f"{path} holds no npolitics results (no description line)")
+                meta = json.loads(first[len(_CSV_PREFIX) :])
+                frame = pd.read_csv(f, float_precision="round_trip")
+        done = meta.pop("done")
+        return cls(meta, frame, done)
+
+    def _meta_json(self) -> str:
+        return json.dumps({**self.description, "done": self.done}, default=_jsonable)
+
+    # -- plots -------------------------------------------------------------------------
+
+    def plot(
+        self,
+        metric: str = "omega",
+        by: str | None = None,
+        *,
+        ax: Axes | None = None,
+        smooth: int | None = None,
+        path: str | Path | None = None,
+    ) -> Axes:
+        """The mean of ``metric`` over runs against t, with its 95 % confidence band.
+
+        One line per value of the swept parameter ``by`` (other swept parameters pooled);
+        by default one line per point. ``smooth`` is a rolling-mean window (in samples)
+        applied to each run first. With ``path`` the figure is also saved there.
+        """
+        from ._plot import plot_runs
+
+        return plot_runs(self, metric, by, ax=ax, smooth=smooth, path=path)
+
+    def __repr__(self) -> str:
+        return (
+            f"<ExperimentResults {self.description.get('world_name')!r}: {self.done} of "
+            f"{self.expected} runs, {len(self.table)} rows>"
+        )
+
+
+def _concat(parts: list[np.ndarray[Any, Any]]) -> np.ndarray[Any, Any]:
+    return np.concatenate(parts) if parts else np.array([], np.float64)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return repr(value)
+
+
+def load_results(path: str | Path) -> ExperimentResults:
+    """Experiment results saved to a ``.parquet`` or ``.csv`` file."""
+    return ExperimentResults.load(path)

@@ -1,0 +1,46 @@
+"""Small worlds for the experiment, backend and CLI tests (importable by worker processes)."""
+
+from __future__ import annotations
+
+import time
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+import npolitics as npl
+
+
+class Flippers(npl.Population):
+    """Agents who flip a biased coin every tick; W(ψ) is the number of heads so far."""
+
+    p: float = 0.5
+    pause: float = 0.0
+    heads: npt.NDArray[np.int64] = npl.column(np.int64, 0)
+
+    @npl.channel
+    def tick(self, batch: npl.Batch[npl.Tick], ctx: npl.Context) -> None:
+        """Each agent flips once; a pause (seconds of wall time) makes runs slow on purpose."""
+        self.heads += ctx.rng.random(self.n) < self.p
+        if self.pause:
+            time.sleep(self.pause)
+
+    def wellbeing(self) -> npt.NDArray[np.float64]:
+        return self.heads.astype(float)
+
+
+@attrs.frozen
+class CoinParams:
+    n: int = npl.param(10, ge=1, help="agents")
+    p: float = npl.param(0.5, ge=0, le=1, help="probability of heads")
+    pause: float = npl.param(0.0, ge=0, help="wall-clock seconds slept per tick")
+    label: str = npl.param("plain", choices=("plain", "fancy"), help="a string parameter")
+
+
+@npl.world("coins", params=CoinParams)
+def coins(p: CoinParams, world: npl.World) -> None:
+    """Coin flippers: Ω is the number of heads so far."""
+    crowd = world.add("crowd", Flippers(n=p.n, p=p.p, pause=p.pause))
+    world.clock("crowd", "tick")
+    world.metric("heads_rate", lambda w: float(crowd.heads.mean()) / max(1.0, (w.now or 0) + 1))
+    world.metric("max_heads", lambda w: float(crowd.heads.max()))
