@@ -126,6 +126,12 @@ class Recorder:
             col[self.size] = value
         self.size += 1
 
+    def row(self, i: int) -> tuple[float, float, dict[str, float]]:
+        """Sample ``i`` as (t, Ω, {metric: value})."""
+        r = self._rows[i]
+        metrics = {k: float(r[3 + j]) for j, k in enumerate(self.metric_names)}
+        return float(r[0]), float(r[1]), metrics
+
     def results(self, world: str, params: Mapping[str, Any], seed: Any) -> Results:
         """What was recorded, trimmed to the samples taken."""
         rows = self._rows[: self.size]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import pickle
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import attrs
@@ -367,6 +368,41 @@ class World:
             message=failure.message,
             results=partial,
         )
+
+    async def run_async(
+        self,
+        steps: int | None = None,
+        *,
+        until: Time | None = None,
+        check: bool = False,
+        realtime: float | None = None,
+        handler_timeout: float | None = None,
+    ) -> Results:
+        """``run`` under anyio (trio or asyncio): handlers may be ``async def``.
+
+        Results equal those of a run where every await returned at once. ``realtime=speed``
+        paces simulated time at ``speed`` units per second; ``handler_timeout`` (seconds)
+        bounds each async handler. Cancelling stops between instants.
+        """
+        from ._runtime import run_async
+
+        return await run_async(
+            self,
+            steps,
+            until=until,
+            check=check,
+            realtime=realtime,
+            handler_timeout=handler_timeout,
+        )
+
+    def observe(self, buffer: int = 64) -> AbstractAsyncContextManager[Any]:
+        """``async with world.observe() as receive:`` streams the samples of ``run_async``.
+
+        A full buffer makes the run wait for the reader; no sample is dropped.
+        """
+        from ._runtime import observe
+
+        return observe(self, buffer)
 
     def _horizon(self, steps: int | None, until: Time | None) -> Time:
         if steps is not None and until is not None:
