@@ -54,7 +54,9 @@ class Subjects(npl.Population):
         self.born[to] = ctx.now
         if self.lifetime_mean_time is not None:
             lifetimes = ctx.rng.exponential(self.lifetime_mean_time, k)
-            ctx.send(ctx.me.group, "expire", npl.Batch(Expire, to), delay=lifetimes)
+            # One delay per subject; a lone arrival's delay goes as a number (no array split).
+            delay = float(lifetimes[0]) if k == 1 else lifetimes
+            ctx.send(ctx.me.group, "expire", npl.Batch(Expire, to), delay=delay)
 
     @npl.channel
     def expire(self, batch: npl.Batch[Expire], ctx: npl.Context) -> None:

@@ -53,7 +53,8 @@ def summarise(frame: pd.DataFrame) -> pd.DataFrame:
     last = frame[frame["t"] == frame["t"].max()]
     table = last.pivot_table(index=["mode", "run"], columns="learning", values="score")
     rows = []
-    for mode, part in table.groupby(level="mode", sort=False):
+    for mode in dict.fromkeys(frame["mode"]):  # in the order they were run
+        part = table.xs(mode, level="mode")
         row: dict[str, Any] = {"mode": mode, "runs": len(part)}
         for how in part.columns:
             row[f"{how}"] = part[how].mean()

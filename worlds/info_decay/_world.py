@@ -52,13 +52,15 @@ class Params:
     sample_every: float = npl.param(1.0, gt=0, help="seconds between samples of the metrics")
 
     def __attrs_post_init__(self) -> None:
-        for name in ("subjects", "initial_active_count"):
-            value = getattr(self, name)
-            if value > self.snippets:
-                raise npl.ParameterError(
-                    f"parameter {name!r} is {value}, more than the pool holds: it must be "
-                    f"≤ snippets = {self.snippets}"
-                )
+        # Only the count this mode uses is checked: a user who shrinks the pool for
+        # dynamic_pool need not also shrink the (unused) static/decay subjects.
+        name = "initial_active_count" if self.mode == "dynamic_pool" else "subjects"
+        value = getattr(self, name)
+        if value > self.snippets:
+            raise npl.ParameterError(
+                f"parameter {name!r} is {value}, more than the pool holds: in {self.mode} "
+                f"mode it must be ≤ snippets = {self.snippets}"
+            )
         for name in ("lifetime_mean_time", "appearance_mean_time", "look_every", "sample_every"):
             if not math.isfinite(getattr(self, name)):
                 raise npl.ParameterError(
