@@ -41,10 +41,10 @@ from ._registry import load_world as load_world
 from ._registry import world as world
 from ._registry import world_names as world_names
 from ._results import Results as Results
+from ._runtime import Observation as Observation
 from ._sweep_results import ExperimentResults as ExperimentResults
 from ._sweep_results import load_results as load_results
 from ._wellbeing import Omega as Omega
-from ._runtime import Observation as Observation
 from ._world import Snapshot as Snapshot
 from ._world import World as World
 from ._world import WorldStatistics as WorldStatistics
