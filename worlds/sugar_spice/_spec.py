@@ -1,0 +1,154 @@
+"""The ``sugar-spice`` world spec: its parameters and how a world is composed from them."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import attrs
+import numpy as np
+
+import npolitics as npl
+
+from ._agents import MAX_PARTNERS, Matchmaker, Traders
+from ._codes import PAYOFF, check_code, evaluate, payoff_table
+
+
+@attrs.frozen
+class Params:
+    """Parameters of the sugar-and-spice world (seeds/001, version 1)."""
+
+    experiment: str = npl.param(
+        "attractors",
+        choices=("attractors", "growth"),
+        help="attractors: many independent two-agent societies; growth: one society that grows",
+    )
+    memory: int = npl.param(1, choices=(0, 1), help="0: no memory; 1: last encounter per partner")
+    societies: int = npl.param(100, ge=1, help="two-agent societies run side by side (attractors)")
+    agents: int = npl.param(1000, ge=2, help="final society size N (growth)")
+    start_agents: int = npl.param(2, ge=2, help="society size at t = 0 (growth)")
+    join_every: int = npl.param(100, ge=1, help="ticks between two agents joining (growth)")
+    known_partners: int = npl.param(
+        3, ge=0, le=MAX_PARTNERS, help="partners an agent remembers (growth; 0: all strangers)"
+    )
+    payoff: Any = npl.param(  # noqa: RUF009  (a table, not a scalar: npl.param has no Any kind)
+        PAYOFF, help="2×2 payoff [[TT, TS], [ST, SS]] (my move by yours), e.g. '3,0,4,1'"
+    )
+    discount: float = npl.param(0.99, ge=0.0, lt=1.0, help="Q-learning discount γ, in [0, 1)")
+    learning_rate: float = npl.param(0.01, gt=0.0, le=1.0, help="Q-learning rate α, in (0, 1]")
+    exploration: float = npl.param(
+        0.01, ge=0.0, le=1.0, help="probability ε of a uniformly random move (at age 0)"
+    )
+    schedule: str = npl.param(
+        "constant",
+        choices=("constant", "exponential"),
+        help="exploration schedule: constant ε, or ε·2^(−age/half_life) (age in encounters)",
+    )
+    half_life: float = npl.param(1e5, gt=0.0, help="encounters for ε to halve (exponential)")
+    exploration_floor: float = npl.param(
+        0.0, ge=0.0, le=1.0, help="exploration never decays below this"
+    )
+    initial_q: float = npl.param(1.0, help="initial Q-value of every state and move")
+    initial_a: int = npl.param(
+        -1, ge=-1, help="start agent a of every society at this policy code's Q-values (−1: no)"
+    )
+    initial_b: int = npl.param(-1, ge=-1, help="the same for agent b (give both or neither)")
+    window: float = npl.param(1000.0, ge=1.0, help="encounters over which W(ψ) averages payoffs")
+    sample_every: int = npl.param(1000, ge=1, help="ticks between samples of Ω and the metrics")
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "payoff", payoff_table(self.payoff))
+        if not math.isfinite(self.initial_q):
+            raise npl.ParameterError(f"initial_q must be a finite number, got {self.initial_q!r}")
+        if self.exploration_floor > self.exploration:
+            raise npl.ParameterError(
+                f"exploration_floor ({self.exploration_floor}) must not exceed exploration "
+                f"({self.exploration})"
+            )
+        if (self.initial_a < 0) != (self.initial_b < 0):
+            raise npl.ParameterError(
+                "give initial_a and initial_b together (policy codes), or neither; got "
+                f"initial_a={self.initial_a}, initial_b={self.initial_b}"
+            )
+        if self.initial_a >= 0:
+            check_code(self.initial_a, self.memory, name="initial_a")
+            check_code(self.initial_b, self.memory, name="initial_b")
+        if self.start_agents > self.agents:
+            raise npl.ParameterError(
+                f"start_agents ({self.start_agents}) must not exceed agents ({self.agents})"
+            )
+
+
+def _initial_q(p: Params, n: int) -> np.ndarray[Any, np.dtype[np.float64]]:
+    q = np.full((n, 5, 2), p.initial_q)
+    if p.initial_a >= 0:
+        qa, qb = evaluate(
+            p.initial_a,
+            p.initial_b,
+            memory=p.memory,
+            exploration=p.exploration,
+            discount=p.discount,
+            payoff=p.payoff,
+        )
+        q[0::2], q[1::2] = qa, qb
+    return q
+
+
+@npl.world("sugar-spice", params=Params)
+def sugar_spice(p: Params, world: npl.World) -> None:
+    """Q-learning agents meet and trade or steal (a prisoner's dilemma, payoffs 3/0/4/1).
+
+    experiment=attractors: ``societies`` independent pairs of agents, each pair meeting once
+    per tick; experiment=growth: a society that grows from ``start_agents`` to ``agents``,
+    one agent joining every ``join_every`` ticks, random pairs meeting each tick.
+    """
+    couples = p.experiment == "attractors"
+    n = 2 * p.societies if couples else p.agents
+    traders = Traders(
+        n=n,
+        memory=p.memory,
+        known_partners=1 if couples else p.known_partners,
+        fixed_partners=couples,
+        discount=p.discount,
+        learning_rate=p.learning_rate,
+        exploration=p.exploration,
+        schedule=p.schedule,
+        half_life=p.half_life,
+        exploration_floor=p.exploration_floor,
+        window=p.window,
+        q=_initial_q(p, n),
+    )
+    matchmaker = Matchmaker(
+        n=1,
+        payoff=np.array(p.payoff),
+        pairing="couples" if couples else "random",
+        traders=n,
+        active=n if couples else p.start_agents,
+    )
+    world.sampling(every=p.sample_every, start=0)
+    world.add("traders", traders)
+    world.add("matchmaker", matchmaker)
+    world.clock("matchmaker", "tick")
+    if not couples:
+        world.clock("matchmaker", "grow", every=p.join_every, start=p.join_every)
+
+    def active(w: npl.World) -> int:
+        return int(w["matchmaker"].active)
+
+    world.metric("agents", lambda w: float(active(w)))
+    world.metric("mean_payoff", lambda w: w.omega().total / active(w))
+    world.metric("trade_share", lambda w: float(w["traders"].trade_share()[: active(w)].mean()))
+    if couples:
+        pair_names = {"always_steal": (0xF, 0xF), "seed_table": (0x6, 0x6), "grim": (0xE, 0xE)}
+        if p.memory == 0:
+            pair_names = {"always_steal": (1, 1), "always_trade": (0, 0)}
+        for name, (a, b) in pair_names.items():
+            world.metric(f"share_{name}", _pair_share(a, b))
+
+
+def _pair_share(a: int, b: int) -> Any:
+    def share(w: npl.World) -> float:
+        codes = w["traders"].codes().reshape(-1, 2)
+        return float(np.mean((codes[:, 0] == a) & (codes[:, 1] == b)))
+
+    return share
