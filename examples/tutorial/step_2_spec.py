@@ -1,0 +1,22 @@
+"""Tutorial step 2: build the village from its declared parameters and check its invariant.
+
+python examples/tutorial/step_2_spec.py
+"""
+
+# --8<-- [start:spec]
+from village import village
+
+import npolitics as npl
+
+for p in village.parameters():
+    print(f"{p.name:<11} {p.default!r:<6} {p.info.describe():<18} {p.info.help}")
+
+world = village(seed=1, tax_rate=0.3)
+results = world.run(steps=50, check=True)  # check the invariants after every instant
+print(results.final())
+
+try:
+    village(seed=1, tax_rate=1.5)
+except npl.ParameterError as error:
+    print("refused:", error)
+# --8<-- [end:spec]
