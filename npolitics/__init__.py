@@ -44,6 +44,9 @@ from ._results import Results as Results
 from ._runtime import Observation as Observation
 from ._sweep_results import ExperimentResults as ExperimentResults
 from ._sweep_results import load_results as load_results
+from ._view import BarsView as BarsView
+from ._view import MatrixView as MatrixView
+from ._view import PointsView as PointsView
 from ._wellbeing import Omega as Omega
 from ._world import Snapshot as Snapshot
 from ._world import World as World
@@ -55,6 +58,7 @@ __all__ = [
     "Address",
     "Agent",
     "BackendError",
+    "BarsView",
     "Batch",
     "Bernoulli",
     "Categorical",
@@ -68,6 +72,7 @@ __all__ = [
     "ExperimentResults",
     "HandlerError",
     "InvariantError",
+    "MatrixView",
     "MessageTypeError",
     "NpoliticsError",
     "Observation",
@@ -75,6 +80,7 @@ __all__ = [
     "ParamInfo",
     "Parameter",
     "ParameterError",
+    "PointsView",
     "PolicyTable",
     "Population",
     "Results",

@@ -39,13 +39,18 @@ def column(dtype: Any, default: Any = 0, *, shape: tuple[int, ...] = ()) -> Any:
     )
 
 
-def _make_attrs(cls: type) -> None:
-    if "__attrs_attrs__" not in cls.__dict__:
-        attrs.define(cls, slots=False, eq=False)
-
-
 @dataclass_transform(field_specifiers=(attrs.field, attrs.Factory))
-class Agent:
+class _Stateful:
+    """Makes every subclass an attrs class (mutable, compared by identity), so type checkers
+    and readers see the state fields ψ as the constructor's arguments."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "__attrs_attrs__" not in cls.__dict__:
+            attrs.define(cls, slots=False, eq=False)
+
+
+class Agent(_Stateful):
     """One agent: subclass it, annotate its state fields, mark handlers with ``@channel``.
 
     Override :meth:`wellbeing` to declare W(ψ); the default of 0 suits agents whose
@@ -53,10 +58,6 @@ class Agent:
     """
 
     kind: ClassVar[str] = "agent"
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        _make_attrs(cls)
 
     def wellbeing(self) -> float:
         """W(ψ): this agent's wellbeing, a finite float (any units the world declares)."""
@@ -73,8 +74,7 @@ class Agent:
         return {a.name: _type_name(a.type) for a in attrs.fields(cls)}  # type: ignore[arg-type]
 
 
-@dataclass_transform(field_specifiers=(attrs.field, attrs.Factory, column))
-class Population:
+class Population(_Stateful):
     """``n`` agents of one type, whose state is numpy columns (``npolitics.column``).
 
     A handler receives every message due for the population at one instant as one
@@ -84,10 +84,6 @@ class Population:
 
     kind: ClassVar[str] = "population"
     n: int
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        _make_attrs(cls)
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.n, int | np.integer) or self.n < 0:
@@ -133,9 +129,6 @@ class Population:
                 else _type_name(a.type)
             )
         return out
-
-
-attrs.define(Population, slots=False, eq=False)
 
 
 def _type_name(t: Any) -> str:

@@ -32,6 +32,7 @@ from ._message import Address, Batch, Tick, concat
 from ._random import Seed, seed_sequence, stream
 from ._results import Recorder, Results
 from ._scheduler import Buffer, Chunk, Queue, Sweep, Time
+from ._view import BarsView, MatrixView, PointsView, View
 from ._wellbeing import Omega, aggregate, wellbeing_of
 
 Metric = Callable[["World"], float]
@@ -126,6 +127,7 @@ class World:
         self._batches = 0
         self._omega_cache: tuple[int, Omega] | None = None
         self._observers: list[Any] = []  # send ends of open observe() streams
+        self._view: Callable[[World], View] | None = None
         self.sampling(every=sample_every, start=sample_start)
 
     # -- composition -------------------------------------------------------------------
@@ -218,6 +220,23 @@ class World:
         if name in ("t", "omega", "run") or name in self._metrics:
             raise ValueError(f"metric name {name!r} is taken")
         self._metrics[name] = fn
+
+    def view(self, fn: Callable[[World], View]) -> None:
+        """Declare how the society looks: ``fn(world)`` returns a PointsView, MatrixView or
+        BarsView of the state now (the dashboard shows it as the run goes)."""
+        self._view = fn
+
+    def render_view(self) -> dict[str, Any] | None:
+        """The declared view of the state now, as JSON values (None if no view is declared)."""
+        if self._view is None:
+            return None
+        view = self._view(self)
+        if not isinstance(view, PointsView | MatrixView | BarsView):
+            raise TypeError(
+                f"world {self.name!r}: a view function must return a PointsView, MatrixView or "
+                f"BarsView, got {type(view).__qualname__}"
+            )
+        return view.to_json()
 
     def invariant(self, name: str, fn: Invariant) -> None:
         """Declare that ``fn(world)`` holds after every instant (checked by ``run(check=True)``).
