@@ -15,6 +15,7 @@ import importlib
 import multiprocessing
 import os
 import signal
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -118,11 +119,26 @@ def _processes(fn: Callable[[T], R], tasks: Iterable[T], workers: int) -> Iterat
         if finished:
             pool.shutdown(wait=True)
         else:
-            pool.shutdown(wait=False, cancel_futures=True)
             # Tasks already running would otherwise hold the interpreter's exit until they
             # end; the pool offers no public way to stop them before Python 3.14.
-            for process in list(getattr(pool, "_processes", {}).values()):
+            processes = list((getattr(pool, "_processes", None) or {}).values())
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
                 process.terminate()
+
+
+@contextlib.contextmanager
+def _children_ignore_sigint() -> Iterator[None]:
+    """Processes started inside ignore Ctrl-C (an ignored signal stays ignored across exec),
+    so that the parent alone handles it; the parent ignores it meanwhile, briefly."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @contextlib.contextmanager
@@ -140,13 +156,14 @@ def dask_client(backend: Any, workers: int | None, timeout: float) -> Iterator[A
     if backend == "dask":
         import logging
 
-        cluster = distributed.LocalCluster(
-            n_workers=workers or free_cores(),
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        )
+        with _children_ignore_sigint():
+            cluster = distributed.LocalCluster(
+                n_workers=workers or free_cores(),
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
         with cluster, distributed.Client(cluster) as client:
             yield client
         return

@@ -1,0 +1,330 @@
+"""The ``npolitics`` command: list worlds, run experiments, show saved results.
+
+    npolitics worlds [WORLD ...]
+    npolitics run WORLD -p key=value ... --steps N | --until T --seed S --runs R
+                  [--backend B] [--workers K] [--out FILE.parquet|.csv] [--plot FILE.png]
+    npolitics show FILE [--plot FILE.png]
+
+A WORLD is a registered name (``knowledge-office``) or ``module:attribute`` naming a
+WorldSpec. A comma list (``-p workers=10,100``) sweeps a parameter. Bad input prints one line
+on stderr and exits with status 2; Ctrl-C keeps the finished runs in the output file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import math
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from ._backends import BackendError, check_backend
+from ._errors import NpoliticsError, ParameterError
+from ._experiment import Experiment, ExperimentInterrupted, resolve_world
+from ._registry import WorldSpec, world_names
+from ._sweep_results import ExperimentResults
+
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+_RESULT_SUFFIXES = (".parquet", ".csv")
+_PLOT_SUFFIXES = (".png", ".pdf", ".svg", ".jpg", ".jpeg")
+
+
+class UsageError(Exception):
+    """Bad command-line input: reported in one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    top = _Parser(prog="npolitics", description="A laboratory for numerical politics.")
+    sub = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    worlds = sub.add_parser("worlds", help="list worlds, their parameters and channels")
+    worlds.add_argument("names", nargs="*", metavar="WORLD", help="only these (or module:attr)")
+
+    run = sub.add_parser("run", help="run an experiment: parameter sweep × Monte Carlo runs")
+    run.add_argument("world", metavar="WORLD", help="a world name, or module:attribute")
+    run.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a parameter value; a comma list sweeps it (repeatable)",
+    )
+    horizon = run.add_mutually_exclusive_group(required=True)
+    horizon.add_argument("--steps", type=int, help="integer time steps per run")
+    horizon.add_argument("--until", type=float, help="run each run to this time")
+    run.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
+    run.add_argument("--runs", type=int, default=1, help="Monte Carlo runs per point")
+    run.add_argument(
+        "--backend",
+        default=None,
+        help="serial, processes, dask, or a Dask scheduler address tcp://host:port",
+    )
+    run.add_argument("--workers", type=int, default=None, help="processes or Dask workers")
+    run.add_argument(
+        "--timeout", type=float, default=10.0, help="seconds to reach a Dask scheduler"
+    )
+    run.add_argument("--keep", default=None, help="comma list of metrics to keep (default all)")
+    run.add_argument("--sample-every", type=float, default=None, help="sampling period")
+    _output_options(run)
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    show = sub.add_parser("show", help="summary (and plot) of saved results")
+    show.add_argument("file", metavar="FILE", help="a .parquet or .csv file written by run")
+    _output_options(show, out=False)
+    return top
+
+
+def _output_options(parser: argparse.ArgumentParser, *, out: bool = True) -> None:
+    if out:
+        parser.add_argument("--out", default=None, help="write results to .parquet or .csv")
+    parser.add_argument("--plot", default=None, help="draw the metric to this image file")
+    parser.add_argument("--metric", default=None, help="metric to plot (default: first)")
+    parser.add_argument("--by", default=None, help="swept parameter: one line per value")
+    parser.add_argument("--smooth", type=int, default=None, help="rolling-mean window")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (0, 2 for bad input, 130 for Ctrl-C)."""
+    try:
+        args = _parser().parse_args(argv)
+        command = {"worlds": _worlds, "run": _run, "show": _show}[args.command]
+        return command(args)
+    except UsageError as exc:
+        print(f"npolitics: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("npolitics: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # e.g. `npolitics worlds | head`: the reader has seen enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+# -- worlds ------------------------------------------------------------------------------
+
+
+def _worlds(args: argparse.Namespace) -> int:
+    names = args.names or world_names()
+    if not names:
+        print("no worlds registered (entry-point group npolitics.worlds)")
+    for name in names:
+        print("\n".join(_describe_world(name)))
+        print()
+    return 0
+
+
+def _describe_world(name: str) -> list[str]:
+    try:
+        spec = resolve_world(name)
+    except Exception as exc:  # a broken third-party world must not hide the others
+        return [f"{name}", f"  cannot be loaded: {type(exc).__name__}: {exc}"]
+    lines = [name]
+    if spec.description:
+        lines += [f"  {line}".rstrip() for line in inspect.cleandoc(spec.description).splitlines()]
+    lines.append("  parameters:")
+    for p in spec.parameters():
+        allowed = p.info.describe()
+        extra = f" ({allowed})" if allowed != "any value" else ""
+        help_ = f" — {p.info.help}" if p.info.help else ""
+        lines.append(f"    {p.name}: {p.type} = {p.default!r}{extra}{help_}")
+    try:
+        world = spec(seed=0)
+    except Exception as exc:  # same: report it and go on
+        lines.append(f"  default world cannot be built: {type(exc).__name__}: {exc}")
+        return lines
+    lines.append("  groups (default parameters):")
+    for group, info in world.describe().items():
+        lines.append(f"    {group}: {info['size']} × {info['type']} ({info['kind']})")
+        for channel, c in info["channels"].items():
+            fields = ", ".join(c["fields"])
+            lines.append(f"      channel {channel}: {c['accepts']}({fields})")
+    lines.append(f"  metrics: {', '.join(world.metrics) or 'none'} (and omega)")
+    return lines
+
+
+# -- run ---------------------------------------------------------------------------------
+
+
+def _run(args: argparse.Namespace) -> int:
+    try:
+        exp = _experiment(args)
+        metric = _plot_metric(args.metric, _metrics_of(exp))
+        if args.by is not None and args.by not in exp.swept:
+            raise UsageError(
+                f"--by {args.by!r} is not a swept parameter; swept: "
+                f"{', '.join(exp.swept) or 'none'}"
+            )
+        out = _writable(args.out, _RESULT_SUFFIXES, "--out") if args.out else None
+        plot = _writable(args.plot, _PLOT_SUFFIXES, "--plot") if args.plot else None
+        if plot is not None:
+            _need("matplotlib", "plot")
+        if out is not None and out.suffix == ".parquet":
+            _need("pyarrow", "parquet")
+        if args.backend is not None:
+            check_backend(args.backend)
+        if args.workers is not None and args.workers < 1:
+            raise UsageError(f"--workers must be ≥ 1, got {args.workers}")
+    except (NpoliticsError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+    interrupted = False
+    try:
+        res = exp.run(args.backend, workers=args.workers, quiet=args.quiet, timeout=args.timeout)
+    except ExperimentInterrupted as exc:
+        res, interrupted = exc.results, True
+    except BackendError as exc:
+        raise UsageError(str(exc)) from None
+    _print_summary(res)
+    if out is not None:
+        try:
+            res.save(out)
+        except OSError as exc:
+            raise UsageError(f"cannot write {str(out)!r}: {exc.strerror}") from None
+        print(f"wrote {res.done} runs to {out}")
+    if plot is not None and res.done:
+        res.plot(metric, by=args.by, smooth=args.smooth, path=plot)
+        print(f"wrote plot of {metric} to {plot}")
+    if interrupted:
+        print(f"npolitics: interrupted after {res.done} of {res.expected} runs", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return 0
+
+
+def _experiment(args: argparse.Namespace) -> Experiment:
+    spec = resolve_world(args.world)
+    params = _parse_params(spec, args.param)
+    keep = None if args.keep is None else [k for k in args.keep.split(",") if k]
+    return Experiment(
+        args.world,
+        params,
+        runs=args.runs,
+        steps=args.steps,
+        until=args.until,
+        seed=args.seed,
+        keep=keep,
+        sample_every=args.sample_every,
+    )
+
+
+def _parse_params(spec: WorldSpec[Any], items: Sequence[str]) -> dict[str, Any]:
+    declared = {p.name: p for p in spec.parameters()}
+    params: dict[str, Any] = {}
+    for item in items:
+        key, sep, text = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise UsageError(f"-p wants key=value, got {item!r}")
+        if key not in declared:
+            raise ParameterError(
+                f"world {spec.name!r} has no parameter {key!r}; valid: {', '.join(declared)}"
+            )
+        values = [declared[key].parse(v.strip()) for v in text.split(",")]
+        params[key] = values if len(values) > 1 else values[0]
+    return params
+
+
+def _metrics_of(exp: Experiment) -> tuple[str, ...]:
+    if exp.keep is not None:
+        return exp.keep
+    return exp.spec(seed=0, **exp.points()[0]).metrics
+
+
+def _plot_metric(asked: str | None, metrics: Sequence[str]) -> str:
+    if asked is None:
+        return metrics[0] if metrics else "omega"
+    if asked not in ("omega", *metrics):
+        raise UsageError(f"--metric {asked!r} is not kept; choose from omega, {', '.join(metrics)}")
+    return asked
+
+
+def _writable(text: str, suffixes: Sequence[str], option: str) -> Path:
+    path = Path(text)
+    if path.suffix.lower() not in suffixes:
+        raise UsageError(f"{option} {text!r} must end in {' or '.join(suffixes)}")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"{option} {text!r}: folder {str(folder)!r} does not exist")
+    existed = path.exists()
+    try:  # os.access says yes to root even where writing fails: try it
+        with open(path, "a"):
+            pass
+    except OSError as exc:
+        raise UsageError(f"{option} {text!r} is not writable: {exc.strerror}") from None
+    if not existed:
+        path.unlink()
+    return path
+
+
+def _need(module: str, extra: str) -> None:
+    try:
+        __import__(module)
+    except ImportError:
+        raise UsageError(f"this needs {module}: pip install 'npolitics[{extra}]'") from None
+
+
+def _print_summary(res: ExperimentResults) -> None:
+    if not res.done:
+        print(f"{res.description.get('world_name')}: no run finished")
+        return
+    table = res.summary()
+    names = ("omega", *res.metrics)
+    header = [*res.swept, "runs", *names]
+    rows = []
+    for row in table.to_dict("records"):
+        cells = [str(row[k]) for k in res.swept] + [str(row["runs"])]
+        cells += [_pm(row[f"{n}_mean"], row[f"{n}_ci"]) for n in names]
+        rows.append(cells)
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
+    world = res.description.get("world_name")
+    print(f"{world}: final values at t={_fmt(table['t'].max())}, mean ± 95 % CI over runs")
+    print("  ".join(h.rjust(w) for h, w in zip(header, widths, strict=True)))
+    for cells in rows:
+        print("  ".join(c.rjust(w) for c, w in zip(cells, widths, strict=True)))
+
+
+def _fmt(x: float) -> str:
+    return "nan" if isinstance(x, float) and math.isnan(x) else f"{x:.4g}"
+
+
+def _pm(mean: float, ci: float) -> str:
+    return _fmt(mean) if math.isnan(ci) else f"{_fmt(mean)} ± {ci:.2g}"
+
+
+# -- show --------------------------------------------------------------------------------
+
+
+def _show(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    if not path.is_file():
+        raise UsageError(f"no such file: {args.file!r}")
+    try:
+        res = ExperimentResults.load(path)
+        metric = _plot_metric(args.metric, res.metrics)
+        plot = _writable(args.plot, _PLOT_SUFFIXES, "--plot") if args.plot else None
+    except (ValueError, OSError, ImportError) as exc:
+        raise UsageError(f"cannot read {args.file!r}: {exc}") from None
+    d = res.description
+    horizon = f"steps={d['steps']}" if d.get("steps") is not None else f"until={d['until']}"
+    print(
+        f"{args.file}: world {d.get('world_name')!r}, params {d.get('params')}, "
+        f"{res.done} of {res.expected} runs, {horizon}, seed {d.get('seed')}"
+    )
+    _print_summary(res)
+    if plot is not None and res.done:
+        _need("matplotlib", "plot")
+        res.plot(metric, by=args.by, smooth=args.smooth, path=plot)
+        print(f"wrote plot of {metric} to {plot}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
