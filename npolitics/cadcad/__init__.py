@@ -1,0 +1,45 @@
+"""Run cadCAD models unchanged on the npolitics kernel.
+
+A cadCAD model is a genesis state dict, partial state update blocks
+(``{"policies": {name: f}, "variables": {name: f}}``) and a sim config from
+:func:`config_sim`; :func:`run` returns the frame cadCAD 0.5 returns, row for row::
+
+    from npolitics import cadcad
+    df = cadcad.run(genesis_states, partial_state_update_blocks,
+                    cadcad.config_sim({"N": 100, "T": range(120), "M": {"beta": [0.2, 0.4]}}),
+                    seed=1)
+
+What npolitics adds: reproducible runs (``seed``; each run's own stream through
+:func:`rng`), clear errors for broken models, no deep copy of the state per substep, and
+:func:`simulate` to run one (subset, run) anywhere.
+"""
+
+from ._config import Job as Job
+from ._config import config_sim as config_sim
+from ._config import jobs as jobs
+from ._engine import CadcadRun as CadcadRun
+from ._engine import simulate as simulate
+from ._errors import ConfigError as ConfigError
+from ._errors import ModelError as ModelError
+from ._frame import frame as frame
+from ._model import INDEX_COLUMNS as INDEX_COLUMNS
+from ._model import Model as Model
+from ._model import compile_model as compile_model
+from ._random import rng as rng
+from ._run import run as run
+
+__all__ = [
+    "INDEX_COLUMNS",
+    "CadcadRun",
+    "ConfigError",
+    "Job",
+    "Model",
+    "ModelError",
+    "compile_model",
+    "config_sim",
+    "frame",
+    "jobs",
+    "rng",
+    "run",
+    "simulate",
+]

@@ -1,0 +1,72 @@
+"""Each run's random stream, and the legacy global generators cadCAD models tend to use.
+
+cadCAD has no seed API: models call ``random.random()`` or ``np.random.normal()``. Here each
+(simulation, subset, run) gets its own numpy Generator, derived from the ``seed`` given to
+``run`` and the run's identity only (so a run's draws do not depend on which other runs
+exist or on the order they are computed in), reachable from model functions as
+:func:`rng`. For models left unchanged, ``legacy_random`` seeds Python's ``random`` module
+and numpy's legacy global generator from the same identity while the run executes.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import numpy as np
+
+from .._random import child, stream
+
+_local = threading.local()
+
+
+def rng() -> np.random.Generator:
+    """The numpy Generator of the run being simulated; call it from a model function.
+
+    Raises RuntimeError outside a run of :func:`npolitics.cadcad.run`.
+    """
+    try:
+        generator: np.random.Generator = _local.rng
+    except AttributeError:
+        raise RuntimeError(
+            "npolitics.cadcad.rng() is the random stream of the run being simulated: call it "
+            "from a policy or state update function while npolitics.cadcad.run runs the model"
+        ) from None
+    return generator
+
+
+def set_current(generator: np.random.Generator | None) -> None:
+    """Make ``generator`` what :func:`rng` returns (None: no run is being simulated)."""
+    if generator is None:
+        _local.__dict__.pop("rng", None)
+    else:
+        _local.rng = generator
+
+
+def _name(simulation: int, subset: int, run: int) -> str:
+    return f"cadcad:{simulation}:{subset}:{run}"
+
+
+def run_stream(
+    root: np.random.SeedSequence, simulation: int, subset: int, run: int
+) -> np.random.Generator:
+    """The Generator of one run: a child of ``root`` named after the run's identity."""
+    return stream(root, _name(simulation, subset, run))
+
+
+@contextmanager
+def legacy_seeded(
+    root: np.random.SeedSequence, simulation: int, subset: int, run: int
+) -> Iterator[None]:
+    """Seed ``random`` and ``numpy.random``'s global state for one run; restore them after."""
+    words = child(root, _name(simulation, subset, run) + ":legacy").generate_state(8)
+    saved_python, saved_numpy = random.getstate(), np.random.get_state()  # noqa: NPY002
+    random.seed(int.from_bytes(words[:4].tobytes(), "little"))
+    np.random.seed(words[4:])  # noqa: NPY002 - the legacy global stream is the point here
+    try:
+        yield
+    finally:
+        random.setstate(saved_python)
+        np.random.set_state(saved_numpy)  # noqa: NPY002

@@ -1,0 +1,121 @@
+"""A broken model or config gets an error naming what was wrong, where, and what would do."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from npolitics import cadcad
+
+CONFIG = {"N": 1, "T": range(2)}
+
+
+def p_go(params: Any, substep: int, history: Any, s: Any) -> dict[str, Any]:
+    return {"go": 1}
+
+
+def s_x(params: Any, substep: int, history: Any, s: Any, p: Any) -> tuple[str, Any]:
+    return "x", s["x"] + p["go"]
+
+
+def run(blocks: Any, state: Any = None, config: Any = None) -> Any:
+    return cadcad.run(
+        {"x": 0} if state is None else state, blocks, cadcad.config_sim(config or dict(CONFIG))
+    )
+
+
+def test_update_returning_a_non_pair() -> None:
+    """The error names the block and the function and says a pair was expected."""
+
+    def s_bare(params: Any, substep: int, history: Any, s: Any, p: Any) -> Any:
+        return s["x"] + 1
+
+    blocks = [
+        {"policies": {"go": p_go}, "variables": {"x": s_x}},
+        {"policies": {"go": p_go}, "variables": {"x": s_bare}},
+    ]
+    with pytest.raises(
+        cadcad.ModelError, match=r"block 1: state update .*s_bare returned 2 .*pair"
+    ):
+        run(blocks)
+
+
+def test_update_naming_an_unknown_variable() -> None:
+    """cadCAD silently adds a column for a misspelt variable; here it is an error."""
+
+    def s_typo(params: Any, substep: int, history: Any, s: Any, p: Any) -> tuple[str, Any]:
+        return "y", 1
+
+    blocks = [{"policies": {"go": p_go}, "variables": {"x": s_typo}}]
+    with pytest.raises(cadcad.ModelError, match=r"block 0: state update .*s_typo names 'y'.*'x'"):
+        run(blocks)
+
+
+def test_block_keyed_by_an_unknown_variable() -> None:
+    """A block's variable key is checked before running, with a suggestion."""
+    blocks = [{"policies": {"go": p_go}, "variables": {"Contributer_On": s_x}}]
+    with pytest.raises(
+        cadcad.ModelError, match=r"block 0 updates 'Contributer_On'.*'Contributers_On'"
+    ):
+        run(blocks, state={"Contributers_On": True, "x": 0})
+
+
+def test_policy_returning_a_non_dict() -> None:
+    def p_bad(params: Any, substep: int, history: Any, s: Any) -> Any:
+        return True
+
+    blocks = [{"policies": {"bad": p_bad}, "variables": {"x": s_x}}]
+    with pytest.raises(cadcad.ModelError, match=r"block 0: policy .*p_bad returned True .*dict"):
+        run(blocks)
+
+
+def test_block_without_variables_key() -> None:
+    with pytest.raises(cadcad.ModelError, match=r"block 0 has no 'variables'"):
+        run([{"policies": {"go": p_go}}])
+
+
+def test_not_a_function() -> None:
+    with pytest.raises(cadcad.ModelError, match=r"block 0: 'x' maps to 3, which is not a function"):
+        run([{"policies": {}, "variables": {"x": 3}}])
+
+
+def test_exception_inside_a_model_function_keeps_its_type_and_gains_a_note() -> None:
+    def s_boom(params: Any, substep: int, history: Any, s: Any, p: Any) -> tuple[str, Any]:
+        if s["timestep"] == 1:
+            raise ZeroDivisionError("model bug")
+        return "x", 0
+
+    blocks = [{"policies": {"go": p_go}, "variables": {"x": s_boom}}]
+    with pytest.raises(ZeroDivisionError, match="model bug") as info:
+        run(blocks)
+    notes = "".join(getattr(info.value, "__notes__", []))
+    assert "block 0 in" in notes
+    assert "s_boom" in notes
+    assert "timestep 2, substep 1" in notes
+
+
+@pytest.mark.parametrize("runs", [0, -1, 1.5, True])
+def test_runs_must_be_a_positive_integer(runs: Any) -> None:
+    with pytest.raises(cadcad.ConfigError, match=r"'N'.*integer ≥ 1"):
+        cadcad.config_sim({"N": runs, "T": range(3)})
+
+
+def test_sweep_lengths_must_agree() -> None:
+    with pytest.raises(cadcad.ConfigError, match=r"one common length.*'a': 2, 'b': 3"):
+        cadcad.config_sim({"N": 1, "T": range(3), "M": {"a": [1, 2], "b": [1, 2, 3]}})
+
+
+def test_sweep_cannot_mix_lists_and_fixed_values() -> None:
+    with pytest.raises(cadcad.ConfigError, match=r"mixes swept lists with fixed values \('b'\)"):
+        cadcad.config_sim({"N": 1, "T": range(3), "M": {"a": [1, 2], "b": 0.5}})
+
+
+def test_missing_timesteps() -> None:
+    with pytest.raises(cadcad.ConfigError, match="'T'"):
+        cadcad.config_sim({"N": 1})
+
+
+def test_hand_made_config_with_bad_runs() -> None:
+    with pytest.raises(cadcad.ConfigError, match="sim config 0: 'N' must be an integer ≥ 1"):
+        cadcad.jobs({"N": 0, "T": range(2), "M": [{}]})
