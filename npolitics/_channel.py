@@ -69,7 +69,8 @@ def collect_channels(cls: type) -> dict[str, Channel]:
     """Every channel of ``cls`` (inherited ones too; a subclass may override a handler)."""
     found: dict[str, Channel] = {}
     for klass in reversed(cls.__mro__):
-        for attr, value in vars(klass).items():
+        # A snapshot: another thread may be caching channels on a class meanwhile.
+        for attr, value in list(vars(klass).items()):
             mark = getattr(value, _MARK, None)
             if not isinstance(mark, _Mark):
                 continue
