@@ -1,0 +1,11 @@
+"""The live dashboard: watch a society evolve, change its parameters and compare runs.
+
+``npolitics serve`` starts it; :func:`create_app` gives the ASGI app (for tests or other
+servers) and :func:`serve` runs it on trio with hypercorn. Nothing is fetched at run time:
+the page, its script and its styles ship inside the package.
+"""
+
+from ._app import create_app as create_app
+from ._server import serve as serve
+
+__all__ = ["create_app", "serve"]

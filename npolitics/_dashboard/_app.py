@@ -1,0 +1,296 @@
+"""The dashboard's ASGI app: the page, the worlds' parameter specs, runs and their streams."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+import math
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import anyio
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from .._errors import NpoliticsError
+from .._params import build_params
+from .._registry import WorldSpec, load_world, world_names
+from ._session import Session
+
+STATIC = Path(__file__).parent / "static"
+FRAME_INTERVAL = 0.1  # seconds: at most ten frames a second per tab
+VIEW_INTERVAL = 0.25  # seconds between views of the society sent to one tab
+
+
+def create_app(worlds: Mapping[str, WorldSpec[Any]] | None = None) -> Starlette:
+    """The dashboard for ``worlds`` (by name; default: every registered world)."""
+    specs: dict[str, WorldSpec[Any]] = dict(worlds) if worlds is not None else {}
+    problems: dict[str, str] = {}
+    if worlds is None:
+        for name in world_names():
+            try:
+                specs[name] = load_world(name)
+            except Exception as exc:  # one broken world must not hide the others
+                problems[name] = f"{type(exc).__name__}: {exc}"
+    sessions: dict[str, Session] = {}
+    ids = itertools.count(1)
+    state: dict[str, Any] = {}
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with anyio.create_task_group() as tg:
+            state["tg"] = tg
+            yield
+            tg.cancel_scope.cancel()
+
+    def session(request: Request) -> Session:
+        found = sessions.get(request.path_params["run"])
+        if found is None:
+            raise _RefusedError(404, f"no run {request.path_params['run']!r}")
+        return found
+
+    async def index(request: Request) -> Response:
+        return FileResponse(STATIC / "index.html")
+
+    async def list_worlds(request: Request) -> Response:
+        return JSONResponse(
+            {
+                "worlds": [_describe(name, spec) for name, spec in sorted(specs.items())],
+                "problems": problems,
+            }
+        )
+
+    async def create_run(request: Request) -> Response:
+        body = await _json_body(request)
+        name = body.get("world")
+        spec = specs.get(name) if isinstance(name, str) else None
+        if spec is None or not isinstance(name, str):
+            raise _RefusedError(
+                400, f"unknown world {name!r}; choose one of {', '.join(sorted(specs))}"
+            )
+        params = _parse_params(spec, body.get("params") or {})
+        seed = _integer(body.get("seed", 0), "seed", low=0)
+        steps = _integer(body.get("steps", 200), "steps", low=1)
+        run_id = str(next(ids))
+        try:
+            sessions[run_id] = Session(run_id, name, spec, params, seed, steps)
+        except NpoliticsError as exc:
+            raise _RefusedError(400, str(exc)) from exc
+        return JSONResponse(sessions[run_id].summary(), status_code=201)
+
+    async def list_runs(request: Request) -> Response:
+        return JSONResponse({"runs": [s.summary() for s in sessions.values()]})
+
+    async def control(request: Request) -> Response:
+        run = session(request)
+        action = request.path_params["action"]
+        tg = state["tg"]
+        if action == "start":
+            run.start(tg)
+        elif action == "pause":
+            run.pause()
+        elif action == "step":
+            run.step(tg)
+        elif action == "reset":
+            run.reset()
+        elif action == "speed":
+            body = await _json_body(request)
+            speed = body.get("speed")
+            try:
+                run.set_speed(None if speed in (None, "", 0) else float(speed), tg)
+            except (TypeError, ValueError) as exc:
+                raise _RefusedError(400, str(exc)) from exc
+        else:
+            raise _RefusedError(
+                404, f"unknown action {action!r}; use start, pause, step, reset, speed"
+            )
+        return JSONResponse(run.summary())
+
+    async def delete_run(request: Request) -> Response:
+        run = session(request)
+        run.pause()
+        del sessions[run.id]
+        return JSONResponse({"deleted": run.id})
+
+    async def events(request: Request) -> Response:
+        run = session(request)
+        return StreamingResponse(
+            _frames(run), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
+        )
+
+    async def download(request: Request) -> Response:
+        run = session(request)
+        fmt = request.path_params["fmt"]
+        frame = run.frame()
+        filename = f"{run.name}-run{run.id}.{fmt}"
+        headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+        if fmt == "csv":
+            return Response(frame.to_csv(index=False), media_type="text/csv", headers=headers)
+        if fmt == "parquet":
+            buffer = io.BytesIO()
+            try:
+                frame.to_parquet(buffer, index=False)
+            except ImportError as exc:
+                raise _RefusedError(
+                    501, "Parquet needs pyarrow: pip install 'npolitics[parquet]'"
+                ) from exc
+            return Response(
+                buffer.getvalue(), media_type="application/octet-stream", headers=headers
+            )
+        raise _RefusedError(404, f"results come as csv or parquet, not {fmt!r}")
+
+    async def plot(request: Request) -> Response:
+        run = session(request)
+        fmt = request.path_params["fmt"]
+        metric = request.query_params.get("metric", "omega")
+        if fmt not in ("png", "svg"):
+            raise _RefusedError(404, f"plots come as png or svg, not {fmt!r}")
+        frame = run.frame()
+        if metric not in frame.columns:
+            raise _RefusedError(
+                400, f"unknown metric {metric!r}; choose one of {', '.join(frame.columns[1:])}"
+            )
+        body = await anyio.to_thread.run_sync(_plot, frame, metric, f"{run.name} run {run.id}", fmt)
+        media = "image/png" if fmt == "png" else "image/svg+xml"
+        headers = {
+            "Content-Disposition": f'attachment; filename="{run.name}-run{run.id}-{metric}.{fmt}"'
+        }
+        return Response(body, media_type=media, headers=headers)
+
+    async def problem(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, _RefusedError)
+        return JSONResponse({"error": exc.message}, status_code=exc.status)
+
+    return Starlette(
+        routes=[
+            Route("/", index),
+            Route("/api/worlds", list_worlds),
+            Route("/api/runs", list_runs, methods=["GET"]),
+            Route("/api/runs", create_run, methods=["POST"]),
+            Route("/api/runs/{run}", delete_run, methods=["DELETE"]),
+            Route("/api/runs/{run}/events", events),
+            Route("/api/runs/{run}/results.{fmt}", download),
+            Route("/api/runs/{run}/plot.{fmt}", plot),
+            Route("/api/runs/{run}/{action}", control, methods=["POST"]),
+            Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        ],
+        lifespan=lifespan,
+        exception_handlers={_RefusedError: problem},
+    )
+
+
+class _RefusedError(Exception):
+    """A request the dashboard refuses, with the status and the message to show."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+async def _frames(run: Session) -> AsyncIterator[str]:
+    """Server-sent events for one tab: new samples, status and view, at a bounded rate."""
+    cursor = 0
+    last_view = -math.inf
+    while True:
+        changed = run.changed
+        fresh = run.samples[cursor:]
+        cursor += len(fresh)
+        payload: dict[str, Any] = {"run": run.summary(), "samples": fresh}
+        now = anyio.current_time()
+        if now - last_view >= VIEW_INTERVAL:
+            payload["view"] = run.view()
+            last_view = now
+        yield f"data: {json.dumps(payload, allow_nan=False)}\n\n"
+        await anyio.sleep(FRAME_INTERVAL)
+        if cursor == len(run.samples) and not changed.is_set():
+            with anyio.move_on_after(1.0):
+                await changed.wait()
+
+
+def _describe(name: str, spec: WorldSpec[Any]) -> dict[str, Any]:
+    return {
+        "name": name,
+        "description": spec.description,
+        "parameters": [
+            {
+                "name": p.name,
+                "type": p.type,
+                "default": p.default if _jsonable(p.default) else repr(p.default),
+                "allowed": p.info.describe(),
+                "choices": list(p.info.choices) if p.info.choices is not None else None,
+                "help": p.info.help,
+            }
+            for p in spec.parameters()
+        ],
+    }
+
+
+def _jsonable(value: Any) -> bool:
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _parse_params(spec: WorldSpec[Any], raw: Any) -> dict[str, Any]:
+    """Form values (text, as on the command line) converted by each parameter's type."""
+    if not isinstance(raw, dict):
+        raise _RefusedError(400, "params must be an object of name: value")
+    declared = {p.name: p for p in spec.parameters()}
+    values: dict[str, Any] = {}
+    try:
+        for key, value in raw.items():
+            param = declared.get(key)
+            values[key] = (
+                param.parse(value) if param is not None and isinstance(value, str) else value
+            )
+        build_params(spec.params, values)
+    except NpoliticsError as exc:
+        raise _RefusedError(400, str(exc)) from exc
+    return values
+
+
+def _integer(value: Any, name: str, *, low: int) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise _RefusedError(400, f"{name} must be an integer ≥ {low}, got {value!r}") from None
+    if number < low or str(number) != str(value).strip():
+        raise _RefusedError(400, f"{name} must be an integer ≥ {low}, got {value!r}")
+    return number
+
+
+async def _json_body(request: Request) -> dict[str, Any]:
+    try:
+        body = await request.json()
+    except ValueError:
+        raise _RefusedError(400, "the request body must be JSON") from None
+    if not isinstance(body, dict):
+        raise _RefusedError(400, "the request body must be a JSON object")
+    return body
+
+
+def _plot(frame: Any, metric: str, title: str, fmt: str) -> bytes:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError as exc:
+        raise _RefusedError(501, "plots need matplotlib: pip install 'npolitics[plot]'") from exc
+    fig, ax = plt.subplots(figsize=(7, 4))
+    ax.plot(frame["t"], frame[metric])
+    ax.set_xlabel("t")
+    ax.set_ylabel(metric)
+    ax.set_title(title)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=fmt, bbox_inches="tight")
+    plt.close(fig)
+    return buffer.getvalue()

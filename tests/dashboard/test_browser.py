@@ -1,0 +1,139 @@
+"""End to end in a real headless Chromium: set parameters, run, watch the plot, read Ω."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+if CHROMIUM is None:
+    pytest.skip("no Chromium installed (apt-get install chromium)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("hypercorn")
+
+from .walkers import walkers  # noqa: E402
+
+ROOT = Path(__file__).parents[2]
+SERVER = """
+import sys
+sys.path.insert(0, {root!r})
+from npolitics._dashboard import serve
+from tests.dashboard.walkers import walkers
+serve({{"walkers": walkers}}, port={port}, started=lambda url: print(url, flush=True))
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SERVER.format(root=str(ROOT), port=port)],
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        proc.kill()
+        raise AssertionError("the dashboard server did not start")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.mark.slow
+def test_set_parameters_run_and_read_omega(server: str, browser: object) -> None:
+    """A user sets walkers=30, seed 4, 25 samples, runs, sees the chart fill and reads Ω."""
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(server)
+    page.wait_for_selector("#params input[name=walkers]")
+    page.fill("#params input[name=walkers]", "30")
+    page.fill("#seed", "4")
+    page.fill("#steps", "25")
+    page.click("#create")
+    page.wait_for_selector("#run-1 .start")
+    page.click("#run-1 .start")
+    page.wait_for_function(
+        "document.querySelector('#run-1 .omega').dataset.samples === '25'"
+        " && document.querySelector('#run-1 .status').textContent === 'done'"
+    )
+    points = page.get_attribute("#chart-omega canvas", "data-points")
+    assert points == "25"
+    shown = float(page.get_attribute("#run-1 .omega", "data-value"))
+    expected = walkers(seed=4, walkers=30).run(steps=25).final()["omega"]
+    assert shown == expected
+    assert page.get_attribute("#view", "data-kind") == "points"
+    page.close()
+
+
+@pytest.mark.slow
+def test_bad_input_shows_the_cli_message_on_the_page(server: str, browser: object) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(server)
+    page.wait_for_selector("#params input[name=walkers]")
+    page.fill("#params input[name=walkers]", "0")
+    page.click("#create")
+    page.wait_for_function("document.querySelector('#error').textContent.length > 0")
+    assert page.text_content("#error") == "parameter 'walkers' must be ≥ 1, got 0"
+    page.close()
+
+
+@pytest.mark.slow
+def test_closing_a_tab_does_not_stop_the_run(server: str, browser: object) -> None:
+    watcher = browser.new_page()  # type: ignore[attr-defined]
+    watcher.goto(server)
+    watcher.wait_for_selector("#params input[name=walkers]")
+    watcher.fill("#steps", "400")
+    watcher.click("#create")
+    watcher.wait_for_selector("#run-rows tr:last-child .start")
+    run_id = watcher.eval_on_selector("#run-rows tr:last-child", "row => row.id")
+    watcher.fill(f"#{run_id} .speed", "200")
+    watcher.dispatch_event(f"#{run_id} .speed", "change")
+    watcher.click(f"#{run_id} .start")
+    other = browser.new_page()  # type: ignore[attr-defined]
+    other.goto(server)
+    other.wait_for_selector(f"#{run_id}")
+    watcher.close()  # one tab goes away mid-run
+    other.wait_for_function(
+        f"document.querySelector('#{run_id} .status').textContent === 'done'", timeout=30000
+    )
+    assert other.get_attribute(f"#{run_id} .omega", "data-samples") == "400"
+    other.close()

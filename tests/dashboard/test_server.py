@@ -1,0 +1,141 @@
+"""The dashboard's server: worlds and forms, runs and controls, streams, downloads, errors."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from collections.abc import Iterator
+
+import pandas as pd
+import pytest
+
+pytest.importorskip("starlette")
+pytest.importorskip("httpx")
+
+from starlette.testclient import TestClient
+
+from npolitics._dashboard import create_app
+
+from .walkers import walkers
+
+
+@pytest.fixture
+def client() -> Iterator[TestClient]:
+    with TestClient(create_app({"walkers": walkers}), backend="trio") as c:
+        yield c
+
+
+def wait_for(client: TestClient, run: str, status: str, timeout: float = 20.0) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        runs = {r["id"]: r for r in client.get("/api/runs").json()["runs"]}
+        if runs[run]["status"] == status:
+            return runs[run]
+        time.sleep(0.02)
+    raise AssertionError(f"run {run} never reached {status!r}: {runs[run]}")
+
+
+def test_the_page_and_its_assets_ship_in_the_package(client: TestClient) -> None:
+    """The page loads its script and styles from the server itself, nothing from a CDN."""
+    page = client.get("/").text
+    assert "/static/app.js" in page
+    assert "http" not in page.replace("http-equiv", "")
+    assert client.get("/static/app.js").status_code == 200
+    assert client.get("/static/app.css").status_code == 200
+
+
+def test_forms_come_from_the_declared_parameters(client: TestClient) -> None:
+    world = client.get("/api/worlds").json()["worlds"][0]
+    assert world["name"] == "walkers"
+    walkers_param = next(p for p in world["parameters"] if p["name"] == "walkers")
+    assert walkers_param == {
+        "name": "walkers",
+        "type": "int",
+        "default": 50,
+        "allowed": "≥ 1",
+        "choices": None,
+        "help": "number of walkers",
+    }
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"walkers": "-3"}, "parameter 'walkers' must be ≥ 1, got -3"),
+        ({"walkers": "many"}, "parameter 'walkers' must be an integer, got 'many'"),
+        ({"colour": "red"}, "unknown parameter(s) 'colour'"),
+    ],
+)
+def test_bad_form_values_get_the_cli_messages(
+    client: TestClient, params: dict, message: str
+) -> None:
+    response = client.post("/api/runs", json={"world": "walkers", "params": params})
+    assert response.status_code == 400
+    assert message in response.json()["error"]
+
+
+def test_a_run_gives_the_results_of_world_run(client: TestClient) -> None:
+    """Streamed samples equal the results frame of the same world run directly."""
+    run = client.post(
+        "/api/runs", json={"world": "walkers", "params": {"walkers": "20"}, "seed": 3, "steps": 40}
+    ).json()
+    client.post(f"/api/runs/{run['id']}/start")
+    assert wait_for(client, run["id"], "done")["sample_count"] == 40
+    got = pd.read_csv(io.StringIO(client.get(f"/api/runs/{run['id']}/results.csv").text))
+    expected = walkers(seed=3, walkers=20).run(steps=40).frame()
+    pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-12)
+    parquet = client.get(f"/api/runs/{run['id']}/results.parquet")
+    pd.testing.assert_frame_equal(pd.read_parquet(io.BytesIO(parquet.content)), expected)
+    png = client.get(f"/api/runs/{run['id']}/plot.png?metric=spread")
+    assert png.content.startswith(b"\x89PNG")
+    assert b"<svg" in client.get(f"/api/runs/{run['id']}/plot.svg").content
+
+
+def test_step_pause_reset(client: TestClient) -> None:
+    run = client.post("/api/runs", json={"world": "walkers", "steps": 100000}).json()["id"]
+    client.post(f"/api/runs/{run}/step")
+    wait_for(client, run, "paused")
+    client.post(f"/api/runs/{run}/step")
+    assert wait_for(client, run, "paused")["sample_count"] == 2
+    client.post(f"/api/runs/{run}/speed", json={"speed": 50})
+    client.post(f"/api/runs/{run}/start")
+    wait_for(client, run, "running")
+    time.sleep(0.3)
+    client.post(f"/api/runs/{run}/pause")
+    paused = wait_for(client, run, "paused")
+    assert 2 < paused["sample_count"] < 100000
+    client.post(f"/api/runs/{run}/reset")
+    assert wait_for(client, run, "ready")["sample_count"] == 0
+
+
+def test_the_stream_sends_samples_status_and_view(client: TestClient) -> None:
+    run = client.post("/api/runs", json={"world": "walkers", "steps": 30}).json()["id"]
+    client.post(f"/api/runs/{run}/start")
+    wait_for(client, run, "done")
+    with client.stream("GET", f"/api/runs/{run}/events") as stream:
+        line = next(line for line in stream.iter_lines() if line.startswith("data: "))
+    frame = json.loads(line[len("data: ") :])
+    assert len(frame["samples"]) == 30
+    assert frame["run"]["status"] == "done"
+    assert frame["view"]["kind"] == "points"
+    assert len(frame["view"]["x"]) == 50
+
+
+def test_a_crashed_handler_shows_its_error_and_the_server_keeps_going(client: TestClient) -> None:
+    bad = client.post("/api/runs", json={"world": "walkers", "params": {"trip_at": "5"}}).json()
+    client.post(f"/api/runs/{bad['id']}/start")
+    failed = wait_for(client, bad["id"], "failed")
+    assert "HandlerError" in failed["error"]
+    assert "tripped" in failed["error"]
+    assert "t=5" in failed["error"]
+    good = client.post("/api/runs", json={"world": "walkers", "steps": 5}).json()
+    client.post(f"/api/runs/{good['id']}/start")
+    assert wait_for(client, good["id"], "done")["sample_count"] == 5
+
+
+def test_unknown_things_get_clear_errors(client: TestClient) -> None:
+    assert "unknown world" in client.post("/api/runs", json={"world": "nope"}).json()["error"]
+    assert client.get("/api/runs/99/events").status_code == 404
+    response = client.post("/api/runs", json={"world": "walkers", "seed": -1})
+    assert response.json()["error"] == "seed must be an integer ≥ 0, got -1"
