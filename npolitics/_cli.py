@@ -4,6 +4,7 @@
     npolitics run WORLD -p key=value ... --steps N | --until T --seed S --runs R
                   [--backend B] [--workers K] [--out FILE.parquet|.csv] [--plot FILE.png]
     npolitics show FILE [--plot FILE.png]
+    npolitics serve [WORLD ...] [--port 8765]
 
 A WORLD is a registered name (``knowledge-office``) or ``module:attribute`` naming a
 WorldSpec. A comma list (``-p workers=10,100``) sweeps a parameter. Bad input prints one line
@@ -81,6 +82,10 @@ def _parser() -> argparse.ArgumentParser:
     show = sub.add_parser("show", help="summary (and plot) of saved results")
     show.add_argument("file", metavar="FILE", help="a .parquet or .csv file written by run")
     _output_options(show, out=False)
+
+    serve = sub.add_parser("serve", help="the live dashboard in your browser")
+    serve.add_argument("names", nargs="*", metavar="WORLD", help="only these (default: all)")
+    serve.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765)")
     return top
 
 
@@ -97,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0, 2 for bad input, 130 for Ctrl-C)."""
     try:
         args = _parser().parse_args(argv)
-        command = {"worlds": _worlds, "run": _run, "show": _show}[args.command]
+        command = {"worlds": _worlds, "run": _run, "show": _show, "serve": _serve}[args.command]
         return command(args)
     except UsageError as exc:
         print(f"npolitics: error: {exc}", file=sys.stderr)
@@ -328,3 +333,26 @@ def _show(args: argparse.Namespace) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
+
+
+# -- serve -------------------------------------------------------------------------------
+
+
+def _serve(args: argparse.Namespace) -> int:
+    _need("hypercorn", "serve")
+    _need("starlette", "serve")
+    from ._dashboard import serve
+
+    worlds = None
+    if args.names:
+        try:
+            worlds = {name: resolve_world(name) for name in args.names}
+        except NpoliticsError as exc:
+            raise UsageError(str(exc)) from None
+    if not 0 < args.port < 65536:
+        raise UsageError(f"--port must be between 1 and 65535, got {args.port}")
+    try:
+        serve(worlds, port=args.port, started=lambda url: print(f"npolitics dashboard at {url}"))
+    except OSError as exc:
+        raise UsageError(f"cannot listen on 127.0.0.1:{args.port}: {exc.strerror or exc}") from None
+    return 0
