@@ -41,7 +41,7 @@ import npolitics as npl
 from .._random import seed_sequence
 from ._config import Job
 from ._errors import ModelError
-from ._model import IDENTITY_SIGNAL, Block, Model, function_name
+from ._model import IDENTITY_SIGNAL, Block, Model, function_name, unknown_variable
 from ._random import legacy_seeded, run_stream, set_current
 
 Rows = list[dict[str, Any]]
@@ -168,10 +168,7 @@ def _pair(block: Block, fn: Any, result: Any, known: Mapping[str, Any]) -> tuple
         name, value = result
         if isinstance(name, str) and name in known:
             return name, value
-        raise ModelError(
-            f"{block.label}: state update {function_name(fn)} names {name!r}, which is not a "
-            f"state variable (the initial state has {', '.join(map(repr, known))})"
-        )
+        raise ModelError(unknown_variable(block.label, fn, name, known))
     raise ModelError(
         f"{block.label}: state update {function_name(fn)} returned {result!r} "
         f"({type(result).__qualname__}); a state update must return a (variable, value) pair"

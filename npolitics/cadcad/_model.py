@@ -50,6 +50,8 @@ class Model:
     the result. Raises :class:`ModelError` for a block that is not ``{"policies": {...},
     "variables": {...}}``, a function that is not callable, or a variable the genesis state
     lacks.
+    The keys of ``"variables"`` are labels, as in cadCAD: the name a state update returns
+    is the variable it sets, and an unknown one is refused when the update runs.
     """
 
     initial_state: dict[str, Any]
@@ -85,9 +87,6 @@ def compile_model(
         for name, f in (*policies.items(), *variables.items()):
             if not callable(f):
                 raise ModelError(f"{label}: {name!r} maps to {f!r}, which is not a function")
-        for name in variables:
-            if name not in state:
-                raise ModelError(_unknown(label, name, state))
         compiled_policies: tuple[tuple[str, Policy | None], ...]
         if policy_order:
             compiled_policies = tuple((name, policies.get(name)) for name in policy_order)
@@ -149,12 +148,13 @@ def _takes_six(f: Callable[..., Any]) -> bool:
     return code is not None and code.co_argcount == 6
 
 
-def _unknown(label: str, name: str, state: Mapping[str, Any]) -> str:
-    near = difflib.get_close_matches(name, list(state), n=1)
+def unknown_variable(label: str, function: Any, name: Any, state: Mapping[str, Any]) -> str:
+    """The message for a state update naming a variable the state lacks."""
+    near = difflib.get_close_matches(name, list(state), n=1) if isinstance(name, str) else []
     hint = f"; did you mean {near[0]!r}?" if near else ""
     return (
-        f"{label} updates {name!r}, which is not a state variable{hint} "
-        f"(the initial state has {', '.join(map(repr, state))})"
+        f"{label}: state update {function_name(function)} names {name!r}, which is not a "
+        f"state variable{hint} (the initial state has {', '.join(map(repr, state))})"
     )
 
 

@@ -52,13 +52,27 @@ def test_update_naming_an_unknown_variable() -> None:
         run(blocks)
 
 
-def test_block_keyed_by_an_unknown_variable() -> None:
-    """A block's variable key is checked before running, with a suggestion."""
-    blocks = [{"policies": {"go": p_go}, "variables": {"Contributer_On": s_x}}]
+def test_misspelt_variable_gets_a_suggestion() -> None:
+    def s_typo(params: Any, substep: int, history: Any, s: Any, p: Any) -> tuple[str, Any]:
+        return "Contributer_On", False
+
+    blocks = [{"policies": {"go": p_go}, "variables": {"Contributers_On": s_typo}}]
     with pytest.raises(
-        cadcad.ModelError, match=r"block 0 updates 'Contributer_On'.*'Contributers_On'"
+        cadcad.ModelError, match=r"'Contributer_On'.*did you mean 'Contributers_On'"
     ):
         run(blocks, state={"Contributers_On": True, "x": 0})
+
+
+def test_variable_keys_are_labels_as_in_cadcad() -> None:
+    """The seed notebook keys an update 'Contributer_On' but returns 'Contributers_On': fine."""
+
+    def s_on(params: Any, substep: int, history: Any, s: Any, p: Any) -> tuple[str, Any]:
+        return "Contributers_On", p["go"] > 0
+
+    blocks = [{"policies": {"go": p_go}, "variables": {"Contributer_On": s_on}}]
+    frame = run(blocks, state={"Contributers_On": False, "x": 0})
+    assert list(frame.columns[:2]) == ["Contributers_On", "x"]
+    assert frame["Contributers_On"].tolist() == [False, True, True]
 
 
 def test_policy_returning_a_non_dict() -> None:
