@@ -196,9 +196,17 @@ function drawCharts() {
       box = document.createElement("div");
       box.className = "chart";
       box.id = `chart-${column}`;
-      box.innerHTML = `<h3>${column === "omega" ? "Ω" : escapeHtml(column)}</h3><canvas width="640" height="300"></canvas>`;
+      box.innerHTML = `<h3>${column === "omega" ? "Ω" : escapeHtml(column)}
+        <span class="downloads"></span></h3><canvas width="640" height="300"></canvas>`;
       grid.appendChild(box);
     }
+    const selected = $("view-run").value;
+    const links = box.querySelector(".downloads");
+    const query = `plot.png?metric=${encodeURIComponent(column)}`;
+    links.innerHTML = selected
+      ? `run ${selected}: <a href="/api/runs/${selected}/${query}">PNG</a>
+         <a href="/api/runs/${selected}/${query.replace("png", "svg")}">SVG</a>`
+      : "";
     lineChart(box.querySelector("canvas"), column);
   }
   for (const box of [...grid.children]) {
@@ -323,6 +331,7 @@ $("create").addEventListener("click", createRun);
 $("view-run").addEventListener("change", () => {
   const run = state.runs.get($("view-run").value);
   if (run) drawView(run);
+  drawCharts();
 });
 loadWorlds().catch((err) => { $("error").textContent = err.message; });
 api("/api/runs").then((data) => data.runs.forEach(addRun)).catch(() => {});
