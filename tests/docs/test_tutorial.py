@@ -56,6 +56,7 @@ def test_step_3_property_tests_pass() -> None:
     test_village.test_coins_are_conserved()
     test_village.test_same_seed_same_results()
     test_village.test_no_tax_no_treasury()
+    test_village.test_village_invariants()
 
 
 def test_step_4_sweep_runs_quick() -> None:
