@@ -250,6 +250,12 @@ class World:
     ) -> None:
         """Send a message from outside the society, due at time ``at`` (default: now)."""
         base = self._now if self._now is not None else self._sample_start
+        if at is not None and (
+            isinstance(at, bool)
+            or not isinstance(at, int | float | np.number)
+            or not math.isfinite(at)
+        ):
+            raise DelayError(f"at must be a finite time, got {at!r}")
         when = base if at is None else at
         if self._now is not None and when < self._now:
             raise DelayError(f"cannot send into the past: at={when} is before now={self._now}")
@@ -642,10 +648,8 @@ class World:
                     f"Address({group_name!r}, i), or send a Batch"
                 )
             index = 0
-        elif not 0 <= index < size:
-            raise UnknownAgentError(
-                f"group {group_name!r} has agents 0…{size - 1}; there is no agent {index}"
-            )
+        elif type(index) is not int or not 0 <= index < size:
+            index = _agent_index(group_name, index, size)
         if isinstance(time, np.ndarray):
             raise DelayError("one message takes one delay, not an array")
         out.put(time, route.key, (index, message))
@@ -774,6 +778,17 @@ class World:
         return f"<World {self.name!r} t={self._now} ({sizes})>"
 
 
+def _agent_index(group: str, index: Any, size: int) -> int:
+    """``index`` as a plain int in 0…size-1, or an error naming the group's agents."""
+    if isinstance(index, bool) or not isinstance(index, int | np.integer):
+        raise UnknownAgentError(f"an agent index must be an integer, got {index!r}")
+    if not 0 <= index < size:
+        raise UnknownAgentError(
+            f"group {group!r} has agents 0…{size - 1}; there is no agent {index}"
+        )
+    return int(index)
+
+
 def _due(now: Time, delay: Any) -> Any:
     """``now + delay``, refusing a delay that is negative, NaN or infinite."""
     if isinstance(delay, np.ndarray):
@@ -783,16 +798,22 @@ def _due(now: Time, delay: Any) -> Any:
     if isinstance(delay, bool) or not isinstance(delay, int | float | np.number):
         raise DelayError(f"a delay must be a number ≥ 0, got {delay!r}")
     if not (delay >= 0 and math.isfinite(delay)):
-        raise DelayError(f"a delay must be finite and ≥ 0, got {delay!r}")
+        raise DelayError(f"a delay must be finite and ≥ 0, got {_item(delay)!r}")
     return now + delay.item() if isinstance(delay, np.number) else now + delay
 
 
 def _bad(delay: np.ndarray[Any, Any]) -> str:
     bad = delay[~(np.isfinite(delay) & (delay >= 0))]
-    return f"{bad.size} bad value(s), e.g. {bad[0]!r}"
+    return f"{bad.size} bad value(s), e.g. {bad[0].item()!r}"
 
 
 def _describe(x: object) -> str:
     return (
         type(x).__qualname__ if not isinstance(x, Iterable) else f"{type(x).__qualname__} of items"
     )
+
+
+def _item(value: Any) -> Any:
+    """A numpy scalar as the Python scalar it holds (for error messages: ``nan``, not
+    ``np.float64(nan)``)."""
+    return value.item() if isinstance(value, np.generic) else value
