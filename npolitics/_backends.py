@@ -83,7 +83,7 @@ def imap_unordered(
     if backend == "serial":
         return (fn(task) for task in tasks)
     if backend == "processes":
-        return _processes(fn, tasks, workers or free_cores())
+        return _processes(fn, tasks, free_cores() if workers is None else workers)
     return _dask(fn, tasks, backend, workers, timeout)
 
 
@@ -158,7 +158,7 @@ def dask_client(backend: Any, workers: int | None, timeout: float) -> Iterator[A
 
         with _children_ignore_sigint():
             cluster = distributed.LocalCluster(
-                n_workers=workers or free_cores(),
+                n_workers=free_cores() if workers is None else workers,
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=None,

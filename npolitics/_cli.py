@@ -331,10 +331,6 @@ def _show(args: argparse.Namespace) -> int:
     return 0
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
-
-
 # -- serve -------------------------------------------------------------------------------
 
 
@@ -356,3 +352,7 @@ def _serve(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UsageError(f"cannot listen on 127.0.0.1:{args.port}: {exc.strerror or exc}") from None
     return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -238,7 +238,7 @@ class ExperimentResults:
                 if not first.startswith(_CSV_PREFIX):
                     raise ValueError(f"{path} holds no npolitics results (no description line)")
                 meta = json.loads(first[len(_CSV_PREFIX) :])
-                frame = pd.read_csv(f, float_precision="round_trip")
+                frame = pd.read_csv(f)
         done = meta.pop("done")
         return cls(meta, frame, done)
 

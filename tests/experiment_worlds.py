@@ -16,12 +16,15 @@ class Flippers(npl.Population):
 
     p: float = 0.5
     pause: float = 0.0
+    fail_at: int = -1
     heads: npt.NDArray[np.int64] = npl.column(np.int64, 0)
 
     @npl.channel
     def tick(self, batch: npl.Batch[npl.Tick], ctx: npl.Context) -> None:
         """Each agent flips once; a pause (seconds of wall time) makes runs slow on purpose."""
         self.heads += ctx.rng.random(self.n) < self.p
+        if ctx.now == self.fail_at:
+            raise RuntimeError("asked to fail")
         if self.pause:
             time.sleep(self.pause)
 
@@ -34,13 +37,14 @@ class CoinParams:
     n: int = npl.param(10, ge=1, help="agents")
     p: float = npl.param(0.5, ge=0, le=1, help="probability of heads")
     pause: float = npl.param(0.0, ge=0, help="wall-clock seconds slept per tick")
+    fail_at: int = npl.param(-1, ge=-1, help="tick at which the handler raises (-1: never)")
     label: str = npl.param("plain", choices=("plain", "fancy"), help="a string parameter")
 
 
 @npl.world("coins", params=CoinParams)
 def coins(p: CoinParams, world: npl.World) -> None:
     """Coin flippers: Ω is the number of heads so far."""
-    crowd = world.add("crowd", Flippers(n=p.n, p=p.p, pause=p.pause))
+    crowd = world.add("crowd", Flippers(n=p.n, p=p.p, pause=p.pause, fail_at=p.fail_at))
     world.clock("crowd", "tick")
     world.metric("heads_rate", lambda w: float(crowd.heads.mean()) / max(1.0, (w.now or 0) + 1))
     world.metric("max_heads", lambda w: float(crowd.heads.max()))
