@@ -1,0 +1,41 @@
+"""The knowledge office: workers who need facts research, forget, ask colleagues and share a
+database (the knowledge-office notebook of the seed documents).
+
+``knowledge_office`` is the registered world spec (``npolitics run knowledge-office``).
+"""
+
+from ._database import Database as Database
+from ._knowledge import SeedKnowledge as SeedKnowledge
+from ._knowledge import UniformKnowledge as UniformKnowledge
+from ._params import VARIANTS as VARIANTS
+from ._params import Answer as Answer
+from ._params import Ask as Ask
+from ._params import Done as Done
+from ._params import Params as Params
+from ._params import Query as Query
+from ._params import Turn as Turn
+from ._params import Write as Write
+from ._pool import PoolDraws as PoolDraws
+from ._population import Office as Office
+from ._scalar import Floor as Floor
+from ._scalar import Worker as Worker
+from ._world import knowledge_office as knowledge_office
+
+__all__ = [
+    "VARIANTS",
+    "Answer",
+    "Ask",
+    "Database",
+    "Done",
+    "Floor",
+    "Office",
+    "Params",
+    "PoolDraws",
+    "Query",
+    "SeedKnowledge",
+    "Turn",
+    "UniformKnowledge",
+    "Worker",
+    "Write",
+    "knowledge_office",
+]

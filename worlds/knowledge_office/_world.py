@@ -1,0 +1,72 @@
+"""The knowledge office as a registered world: ``npl.load_world("knowledge-office")``."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import npolitics as npl
+
+from ._database import Database
+from ._params import Params
+from ._population import Office
+from ._scalar import Floor, Worker
+
+
+@npl.world("knowledge-office", params=Params)
+def knowledge_office(p: Params, world: npl.World) -> None:
+    """Workers need target facts; they research them (fact = ⌊facts·Beta(0.8, 2)⌋), forget
+    them, ask free colleagues, and write to and query a shared database. W = 1 for a worker
+    whose target fact is known this tick (a unit of work), so work_rate = Ω / workers is the
+    office's output per worker and tick. From the knowledge-office notebook; fidelity=seed
+    keeps its quirks, fidelity=corrected fixes them."""
+    shuffled = p.fidelity == "corrected" and p.pooled
+    if p.implementation == "scalar":
+        world.add("workers", [Worker(p) for _ in range(p.workers)])
+        world.clock("workers", "tick")
+        world.add("floor", Floor(p.workers, p.pooled, shuffled))
+        world.clock("floor", "tick")
+    else:
+        world.add("workers", Office(n=p.workers, p=p))
+        world.clock("workers", "tick", order="shuffled" if shuffled else "fixed")
+    if p.variant == "database":
+        world.add("database", Database(n=1, facts=p.total_facts, workers=p.workers))
+
+    workers = p.workers
+    world.metric("work_rate", lambda w: w.omega().total / workers)
+    world.metric("known_facts", lambda w: known_counts(w).mean())
+    if p.variant == "database":
+        world.metric("database_facts", lambda w: float(w["database"].size))
+
+    world.invariant("work done per tick ≤ workers", lambda w: w.omega().total <= workers)
+    world.invariant(
+        "known facts ⊂ range(facts)",
+        lambda w: all(lo >= 0 and hi < p.total_facts for lo, hi in known_bounds(w)),
+    )
+    if p.variant == "database":
+        world.invariant(
+            "the database holds only facts written to it, all in range(facts)",
+            lambda w: (
+                w["database"].size <= w["database"].writes
+                and bool(np.all(w["database"].contents() < p.total_facts))
+            ),
+        )
+
+
+def known_counts(world: npl.World) -> np.ndarray:
+    """How many facts each worker knows."""
+    group = world["workers"]
+    if isinstance(group, Office):
+        return group.known.count.astype(float)
+    return np.array([len(worker.known) for worker in group], float)
+
+
+def known_bounds(world: npl.World) -> list[tuple[int, int]]:
+    """The smallest and largest fact each worker knows (workers who know nothing left out)."""
+    group = world["workers"]
+    if isinstance(group, Office):
+        return [
+            (int(f[0]), int(f[-1]))
+            for f in (group.known.facts_of(i) for i in range(group.n))
+            if f.size
+        ]
+    return [(min(w.known), max(w.known)) for w in group if w.known]
