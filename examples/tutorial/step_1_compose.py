@@ -12,10 +12,13 @@ import npolitics as npl
 world = npl.World("village", seed=1)
 world.add("farmers", Farmers(n=100, skill=np.linspace(0.5, 2.0, 100)))
 world.add("treasury", Treasury(farmers=100))
-world.clock("farmers", "tick")  # every tick: Tick(t) to every farmer's "tick" channel ...
-world.clock("treasury", "tick")  # ... then to the treasury's
+# Every tick, Tick(t) goes to every farmer's "tick" channel, then to the
+# treasury's.
+world.clock("farmers", "tick")
+world.clock("treasury", "tick")
 
-results = world.run(steps=50)  # ticks at t = 0, 1, …, 49; one sample after each
+# Ticks at t = 0, 1, …, 49, and a sample of Ω after each.
+results = world.run(steps=50)
 print(results.frame(wellbeing=True).tail(3))
 print("treasury holds", world["treasury"].coins, "coins;", world.statistics())
 # --8<-- [end:compose]

@@ -9,10 +9,12 @@ from village import village
 import npolitics as npl
 
 for p in village.parameters():
-    print(f"{p.name:<11} {p.default!r:<6} {p.info.describe():<18} {p.info.help}")
+    allowed = p.info.describe()
+    print(f"{p.name:<11} {p.default!r:<6} {allowed:<18} {p.info.help}")
 
 world = village(seed=1, tax_rate=0.3)
-results = world.run(steps=50, check=True)  # check the invariants after every instant
+# check=True: test every invariant after every instant.
+results = world.run(steps=50, check=True)
 print(results.final())
 
 try:

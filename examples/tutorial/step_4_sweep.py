@@ -26,5 +26,6 @@ def sweep(runs: int = 10, steps: int = 50) -> npl.ExperimentResults:
 if __name__ == "__main__":
     quick = "--quick" in sys.argv
     results = sweep(runs=3 if quick else 10, steps=20 if quick else 50)
-    print(results.summary()[["tax_rate", "runs", "omega_mean", "omega_ci", "gini_mean"]])
+    columns = ["tax_rate", "runs", "omega_mean", "omega_ci", "gini_mean"]
+    print(results.summary()[columns])
 # --8<-- [end:sweep]

@@ -16,10 +16,17 @@ seeds = st.integers(min_value=0, max_value=2**32 - 1)
     effort=st.floats(min_value=0.0, max_value=3.0),
     seed=seeds,
 )
-def test_coins_are_conserved(farmers: int, tax_rate: float, effort: float, seed: int) -> None:
+def test_coins_are_conserved(
+    farmers: int,
+    tax_rate: float,
+    effort: float,
+    seed: int,
+) -> None:
     """Whatever the parameters, no coin is made or lost between harvests."""
-    world = village(seed=seed, farmers=farmers, tax_rate=tax_rate, effort=effort)
-    world.run(steps=20, check=True)  # raises InvariantError naming the invariant and time
+    params = {"farmers": farmers, "tax_rate": tax_rate, "effort": effort}
+    world = village(seed=seed, **params)
+    # A broken invariant raises InvariantError, naming it and the time.
+    world.run(steps=20, check=True)
 
 
 @given(seed=seeds)
@@ -36,7 +43,7 @@ def test_no_tax_no_treasury() -> None:
     assert (results.frame()["treasury"] == 0).all()
 
 
-# The same check in one line: parameters drawn from their declared ranges, every invariant
-# checked after every instant, a failure shrunk to a minimal example.
+# The same check in one line: parameters drawn from their declared ranges,
+# every invariant checked after every instant, failures shrunk.
 test_village_invariants = world_test(village, steps=20)
 # --8<-- [end:tests]

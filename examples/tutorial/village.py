@@ -36,27 +36,30 @@ class Grant:
 
 # --8<-- [start:farmers]
 class Farmers(npl.Population):
-    """``n`` farmers; ψ = each one's skill, coins, and coins harvested so far."""
+    """``n`` farmers; ψ = each one's skill, coins, and coins ever harvested."""
 
     tax_rate: float = 0.2
-    harvest: float = 3.0  # mean coins per tick of a farmer of skill 1, before tax
-    effort: float = 1.0  # work falls with tax: mean harvest × (1 − tax_rate) ** effort
+    # Mean harvest per tick: harvest × skill × (1 − tax_rate) ** effort.
+    harvest: float = 3.0
+    effort: float = 1.0
     skill: npt.NDArray[np.float64] = npl.column(float, 1.0)
     coins: npt.NDArray[np.int64] = npl.column(np.int64, 0)
     harvested: npt.NDArray[np.int64] = npl.column(np.int64, 0)
 
     @npl.channel
     def tick(self, batch: npl.Batch[npl.Tick], ctx: npl.Context) -> None:
-        """The policy P(a | m, ψ) on a Tick: harvest, keep what is not taxed, pay the tax."""
+        """P(a | m, ψ) for a Tick: harvest, keep what is not taxed, pay tax."""
         who = batch.to
-        mean = self.harvest * self.skill[who] * (1 - self.tax_rate) ** self.effort
-        crop = ctx.rng.poisson(mean)
-        tax = ctx.rng.binomial(crop, self.tax_rate)  # each coin is taxed with p = tax_rate
+        work = (1 - self.tax_rate) ** self.effort
+        crop = ctx.rng.poisson(self.harvest * self.skill[who] * work)
+        # Each coin of the crop is taxed with probability tax_rate.
+        tax = ctx.rng.binomial(crop, self.tax_rate)
         self.harvested[who] += crop
         self.coins[who] += crop - tax
         payers = tax > 0
-        treasury = np.zeros(payers.sum(), np.int64)  # the treasury is agent 0 of its group
-        ctx.send("treasury", "pay", npl.Batch(Tax, treasury, coins=tax[payers]))
+        # One Tax message per payer, all to agent 0 of the group "treasury".
+        to = np.zeros(payers.sum(), np.int64)
+        ctx.send("treasury", "pay", npl.Batch(Tax, to, coins=tax[payers]))
 
     @npl.channel
     def grant(self, batch: npl.Batch[Grant], ctx: npl.Context) -> None:
@@ -64,7 +67,7 @@ class Farmers(npl.Population):
         np.add.at(self.coins, batch.to, batch.coins)
 
     def wellbeing(self) -> npt.NDArray[np.float64]:
-        """W(ψ) = log(1 + coins): the hundredth coin matters less than the first."""
+        """W(ψ) = log(1 + coins): the 100th coin matters less than the 1st."""
         return np.log1p(self.coins)
 
 
@@ -73,7 +76,7 @@ class Farmers(npl.Population):
 
 # --8<-- [start:treasury]
 class Treasury(npl.Agent):
-    """One treasury; ψ = the coins it holds. Government is just another agent."""
+    """One treasury; ψ = the coins it holds. Government is just an agent."""
 
     farmers: int
     coins: int = 0
@@ -85,7 +88,7 @@ class Treasury(npl.Agent):
 
     @npl.channel
     def tick(self, m: npl.Tick, ctx: npl.Context) -> None:
-        """Share every whole coin per farmer; the remainder waits for the next tick."""
+        """Share out whole coins per farmer; the rest waits a tick."""
         share = self.coins // self.farmers
         if share > 0:
             self.coins -= share * self.farmers
@@ -100,25 +103,46 @@ class Treasury(npl.Agent):
 # --8<-- [start:world]
 @attrs.frozen
 class VillageParams:
-    """The village's parameters, with their ranges (checked when a world is built)."""
+    """The village's parameters, with their ranges (checked at build time)."""
 
     farmers: int = npl.param(100, ge=1, help="how many farmers")
-    tax_rate: float = npl.param(0.2, ge=0.0, le=1.0, help="share of each harvest paid as tax")
-    harvest: float = npl.param(3.0, gt=0.0, help="mean coins per tick at skill 1, untaxed")
-    effort: float = npl.param(1.0, ge=0.0, help="how fast work falls as the tax rate rises")
-    inequality: float = npl.param(1.5, ge=0.0, help="σ of log skill across farmers")
+    tax_rate: float = npl.param(
+        0.2,
+        ge=0.0,
+        le=1.0,
+        help="share of each harvest paid as tax",
+    )
+    harvest: float = npl.param(
+        3.0,
+        gt=0.0,
+        help="mean coins per tick at skill 1, untaxed",
+    )
+    effort: float = npl.param(
+        1.0,
+        ge=0.0,
+        help="how fast work falls as the tax rate rises",
+    )
+    inequality: float = npl.param(
+        1.5,
+        ge=0.0,
+        help="σ of log skill across farmers",
+    )
 
 
 @npl.world("village", params=VillageParams)
 def village(p: VillageParams, world: npl.World) -> None:
-    """Farmers harvest and pay tax; a treasury shares the tax equally among them."""
-    skill = world.rng.lognormal(0.0, p.inequality, p.farmers)
-    world.add(
-        "farmers",
-        Farmers(n=p.farmers, tax_rate=p.tax_rate, harvest=p.harvest, effort=p.effort, skill=skill),
+    """Farmers harvest and pay tax; a treasury shares it out equally."""
+    farmers = Farmers(
+        n=p.farmers,
+        tax_rate=p.tax_rate,
+        harvest=p.harvest,
+        effort=p.effort,
+        skill=world.rng.lognormal(0.0, p.inequality, p.farmers),
     )
+    world.add("farmers", farmers)
     world.add("treasury", Treasury(farmers=p.farmers))
-    world.clock("farmers", "tick")  # farmers first, then the treasury, at every tick
+    # Every tick: the farmers first, then the treasury.
+    world.clock("farmers", "tick")
     world.clock("treasury", "tick")
     world.metric("gini", lambda w: gini(w["farmers"].coins))
     world.metric("treasury", lambda w: w["treasury"].coins)
@@ -128,11 +152,12 @@ def village(p: VillageParams, world: npl.World) -> None:
 def coins_conserved(world: npl.World) -> bool:
     """Every coin ever harvested is held by a farmer or by the treasury."""
     farmers, treasury = world["farmers"], world["treasury"]
-    return int(farmers.coins.sum()) + treasury.coins == int(farmers.harvested.sum())
+    held = int(farmers.coins.sum()) + treasury.coins
+    return held == int(farmers.harvested.sum())
 
 
 def gini(coins: npt.NDArray[np.int64]) -> float:
-    """The Gini coefficient of ``coins``: 0 when all hold the same, near 1 when one holds all."""
+    """Gini coefficient: 0 when all hold the same, near 1 when one has all."""
     total = coins.sum()
     if total == 0:
         return 0.0
