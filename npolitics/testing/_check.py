@@ -13,11 +13,11 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 import npolitics as npl
-from npolitics._experiment import resolve_world
+from npolitics._experiment import resolve_world, world_reference
 
 from ._strategies import seeds, world_params
 
@@ -120,6 +120,9 @@ def check_world(
         derandomize=derandomize,
         report_multiple_bugs=False,
         print_blob=False,
+        # No "explain" phase: our report says what failed, and explaining costs more than
+        # finding and shrinking together.
+        phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
         suppress_health_check=[
             HealthCheck.too_slow,
             HealthCheck.filter_too_much,
@@ -130,9 +133,10 @@ def check_world(
     def one_example(values: dict[str, Any], seed: int) -> None:
         instance: npl.World | None = None
         try:
-            instance = build(seed=seed, **values)
-            if not isinstance(instance, npl.World):
-                raise TypeError(f"the factory returned {instance!r}, not an npolitics.World")
+            built = build(seed=seed, **values)
+            if not isinstance(built, npl.World):
+                raise TypeError(f"the factory returned {built!r}, not an npolitics.World")
+            instance = built
             if require_invariants and not instance.invariants:
                 raise _NoInvariantsError(
                     f"world {name!r} declares no invariants: declare some with "
@@ -241,10 +245,16 @@ def _report(
         what = f"raised {type(error).__name__} {when}: {error}"
     args = ", ".join(f"{k}={v!r}" for k, v in failure.params.items())
     horizon = f"steps={steps}" if until is None else f"until={until!r}"
-    if isinstance(world, str):
-        build = f"npl.load_world({world!r})" if ":" not in world else f"<{world}>"
+    reference = world if isinstance(world, str) else None
+    if isinstance(world, npl.WorldSpec):
+        reference = world_reference(world)
+    if reference is not None and ":" in reference:
+        module, _, attribute = reference.partition(":")
+        build = f"from {module} import {attribute}; {attribute}"
+    elif reference is not None:
+        build = f"npl.load_world({reference!r})"
     elif isinstance(world, npl.WorldSpec):
-        build = f"<the {name!r} WorldSpec>"
+        build = f"<WorldSpec {name!r}>"
     else:
         build = name
     seed_arg = f"seed={failure.seed}" + (f", {args}" if args else "")

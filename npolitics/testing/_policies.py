@@ -77,7 +77,10 @@ def check_policy(
         database=None,
         suppress_health_check=[HealthCheck.too_slow],
     )
-    @given(m=messages if messages is not None else st.none(), psi=states or st.none())
+    @given(
+        m=messages if messages is not None else st.none(),
+        psi=states if states is not None else st.none(),
+    )
     def given_any(m: Any, psi: Any) -> None:
         try:
             distribution = policy.given(m, psi)

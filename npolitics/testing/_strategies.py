@@ -14,7 +14,6 @@ from typing import Any, TypeVar, cast
 
 import attrs
 import numpy as np
-from hypothesis import assume
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -98,40 +97,46 @@ def _floats(info: npl.ParamInfo, default: Any, scale: float) -> st.SearchStrateg
     )
 
 
-@st.composite
 def world_params(
-    draw: st.DrawFn,
     spec: npl.WorldSpec[Any],
     overrides: Mapping[str, Any] | None = None,
     *,
     int_span: int = 8,
     scale: float = 10.0,
-) -> dict[str, Any]:
+) -> st.SearchStrategy[dict[str, Any]]:
     """Complete, valid parameters of ``spec`` as a dict ``{name: value}``.
 
-    ``overrides`` fixes a parameter (a plain value) or draws it from a strategy. Draws that
-    fail the world's cross-field checks (``ParameterError`` from the parameter class) are
-    rejected, so hypothesis only ever runs parameters the world accepts.
+    ``overrides`` fixes a parameter (a plain value) or draws it from a strategy; an unknown
+    name is refused at once. Draws that fail the world's cross-field checks
+    (``ParameterError`` from the parameter class) are rejected, so hypothesis only ever runs
+    parameters the world accepts.
     """
     overrides = dict(overrides or {})
-    known = {p.name for p in spec.parameters()}
-    unknown = sorted(set(overrides) - known)
+    declared = spec.parameters()
+    unknown = sorted(set(overrides) - {p.name for p in declared})
     if unknown:
         raise npl.ParameterError(
             f"world {spec.name!r} has no parameter(s) {', '.join(map(repr, unknown))}; "
-            f"valid: {', '.join(sorted(known))}"
+            f"valid: {', '.join(sorted(p.name for p in declared))}"
         )
-    values: dict[str, Any] = {}
-    for parameter in spec.parameters():
+    fields: dict[str, st.SearchStrategy[Any]] = {}
+    for parameter in declared:
         given = overrides.get(parameter.name, _DRAW)
         if given is _DRAW:
-            given = parameter_values(parameter, int_span=int_span, scale=scale)
-        values[parameter.name] = draw(given) if isinstance(given, st.SearchStrategy) else given
-    try:
-        build_params(spec.params, values)
-    except npl.ParameterError:
-        assume(False)
-    return values
+            fields[parameter.name] = parameter_values(parameter, int_span=int_span, scale=scale)
+        else:
+            fields[parameter.name] = (
+                given if isinstance(given, st.SearchStrategy) else st.just(given)
+            )
+
+    def valid(values: dict[str, Any]) -> bool:
+        try:
+            build_params(spec.params, values)
+        except npl.ParameterError:
+            return False
+        return True
+
+    return st.fixed_dictionaries(fields).filter(valid)
 
 
 _DRAW = object()
