@@ -30,7 +30,8 @@ def sweep_modes(
     """Run every (mode, learning) pair ``runs`` times to time ``until``.
 
     Run r uses seed ``seed + r`` in every cell. Returns one row per sample: columns
-    ``mode``, ``learning``, ``run``, then the run's frame (``t``, ``omega``, metrics).
+    ``mode``, ``learning``, ``run``, then the run's frame (``t``, ``omega``, metrics), and
+    ``snippets`` (S, for normalising).
     """
     if runs < 1:
         raise ValueError(f"runs must be ≥ 1, got {runs}")
@@ -40,6 +41,7 @@ def sweep_modes(
             for r in range(runs):
                 world = make_world(seed=seed + r, mode=mode, learning=how, **params)
                 frame = world.run(until=until).frame()
+                frame["snippets"] = world.params.snippets
                 frame.insert(0, "run", r)
                 frame.insert(0, "learning", how)
                 frame.insert(0, "mode", mode)
@@ -102,9 +104,8 @@ def plot_sweep(frame: pd.DataFrame, path: str | Path | None = None) -> Any:
                 color=colour,
             )
         visible = part.groupby("t")["visible"].mean()
-        snippets = part["visible"].max() + part["pool"].max()
         twin = ax.twinx()
-        twin.plot(visible.index, visible / max(snippets, 1), color="grey", ls=":", lw=1)
+        twin.plot(visible.index, visible / part["snippets"].iloc[0], color="grey", ls=":", lw=1)
         twin.set_ylim(0, 1.05)
         twin.set_yticks([])
         ax.set_title(mode)
