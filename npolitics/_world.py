@@ -379,6 +379,10 @@ class World:
             self.restore(checkpoint)
             scratch = Recorder(self.metrics, self._type_names())
             self._advance(failure.time, scratch, check=False, before=True)
+            # The interrupted run had recorded every sample before the failed instant, and
+            # ``partial`` returns them: move past them too, so a continued run does not
+            # record them again (partial + continuation = an uninterrupted run).
+            self._record_through(failure.time, scratch, inclusive=False)
         route = failure.route
         agent = (
             f"{route.group.name}[{failure.index}]"
