@@ -189,15 +189,16 @@ class Experiment:
             if not params[name]:
                 raise ValueError(f"parameter {name!r} sweeps an empty list of values")
         fixed = {k: _plain(v) for k, v in params.items() if k not in swept}
-        points = tuple(
+        given = [
             {**fixed, **dict(zip(swept, values, strict=True))}
             for values in itertools.product(*(params[k] for k in swept))
-        )
-        # Validate every point now (a bad value fails here, not in a worker) and key each
-        # point's seeds by its complete parameter values, defaults included.
-        keys = tuple(
-            point_key(attrs.asdict(build_params(spec.params, p), recurse=False)) for p in points
-        )
+        ]
+        # Validate every point now (a bad value fails here, not in a worker), keep the values
+        # as the world declares them (1 → 1.0 for a float), and key each point's seeds by its
+        # complete parameter values, defaults included.
+        complete = [attrs.asdict(build_params(spec.params, p), recurse=False) for p in given]
+        points = tuple({k: full[k] for k in p} for p, full in zip(given, complete, strict=True))
+        keys = tuple(point_key(full) for full in complete)
         self.__attrs_init__(
             world=world,
             params={k: params[k] for k in params},
@@ -229,7 +230,10 @@ class Experiment:
     def tasks(self) -> Iterator[Task]:
         """Every run's task, point by point."""
         reference = world_reference(self.spec) if isinstance(self.world, WorldSpec) else self.world
-        world: WorldLike = reference if reference is not None else self.spec
+        # A world defined in a script (__main__) travels as the spec itself: a worker's
+        # __main__ is not the script (Dask's cloudpickle then sends it by value).
+        local = reference is None or reference.startswith("__main__:")
+        world: WorldLike = self.spec if local else reference  # type: ignore[assignment]
         for point, values in enumerate(self._points):
             for run in range(self.runs):
                 yield Task(

@@ -129,7 +129,7 @@ def test_keep_names_only_metrics_the_world_has() -> None:
     ("kwargs", "error", "match"),
     [
         ({"params": {"n": [1, 0]}}, npl.ParameterError, "'n' must be ≥ 1, got 0"),
-        ({"params": {"bogus": 1}}, npl.ParameterError, "valid: label, n, p, pause"),
+        ({"params": {"bogus": 1}}, npl.ParameterError, "valid: fail_at, label, n, p, pause"),
         ({"params": {"n": []}}, ValueError, "empty list"),
         ({"runs": 0}, ValueError, "runs must be an integer ≥ 1"),
         ({"until": 3.0}, ValueError, "steps=N or until=T"),
@@ -272,3 +272,11 @@ def test_plot_checks_its_metric_and_grouping(results: npl.ExperimentResults) -> 
         results.plot("nope")
     with pytest.raises(ValueError, match="not a swept parameter"):
         results.plot("omega", by="label")
+
+
+def test_swept_values_take_the_declared_type() -> None:
+    """An int written for a float parameter is that float: same column, same seeds."""
+    ints = npl.Experiment(coins, {"p": [0, 1]}, runs=2, steps=3).run("serial", quiet=True)
+    floats = npl.Experiment(coins, {"p": [0.0, 1.0]}, runs=2, steps=3).run("serial", quiet=True)
+    assert ints.frame()["p"].dtype == np.float64
+    pd.testing.assert_frame_equal(ints.frame(), floats.frame(), check_exact=True)
