@@ -19,6 +19,7 @@ import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 from ._errors import NpoliticsError
@@ -97,21 +98,44 @@ def _processes(fn: Callable[[T], R], tasks: Iterable[T], workers: int) -> Iterat
     if workers < 1:
         raise BackendError(f"workers must be ≥ 1, got {workers}")
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_sigint)
-    pending: set[Future[R]] = set()
+
+    def new_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_sigint)
+
+    pool = new_pool()
+    pending: dict[Future[R], T] = {}
+    attempts: dict[int, int] = {}  # id(task) -> times its pool broke under it
     todo = iter(tasks)
     finished = False
     try:
         for task in todo:
-            pending.add(pool.submit(fn, task))
+            pending[pool.submit(fn, task)] = task
             if len(pending) >= _WINDOW_PER_WORKER * workers:
                 break
         while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            if any(isinstance(f.exception(), BrokenProcessPool) for f in done):
+                # A worker died (killed, out of memory, os._exit): every task in flight is
+                # lost with the pool. Re-run them on a new pool; their seeds make the reruns
+                # give the same results. A task that keeps killing its worker is an error.
+                lost = [t for f, t in pending.items() if not _succeeded(f)]
+                for task in lost:
+                    attempts[id(task)] = attempts.get(id(task), 0) + 1
+                    if attempts[id(task)] >= _MAX_ATTEMPTS:
+                        raise BackendError(
+                            f"a worker process died {_MAX_ATTEMPTS} times while running "
+                            f"{task!r} (among {len(lost)} tasks in flight); giving up"
+                        )
+                kept = {f: t for f, t in pending.items() if _succeeded(f)}
+                pool.shutdown(wait=True)
+                pool = new_pool()
+                pending = {**kept, **{pool.submit(fn, t): t for t in lost}}
+                continue
             for future in done:
+                del pending[future]
                 result = future.result()
                 for task in todo:
-                    pending.add(pool.submit(fn, task))
+                    pending[pool.submit(fn, task)] = task
                     break
                 yield result
         finished = True
@@ -125,6 +149,14 @@ def _processes(fn: Callable[[T], R], tasks: Iterable[T], workers: int) -> Iterat
             pool.shutdown(wait=False, cancel_futures=True)
             for process in processes:
                 process.terminate()
+
+
+# How many times a task may be in flight when its worker pool breaks before we give up.
+_MAX_ATTEMPTS = 3
+
+
+def _succeeded(future: Future[Any]) -> bool:
+    return future.done() and not future.cancelled() and future.exception() is None
 
 
 @contextlib.contextmanager
