@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import math
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -280,3 +282,28 @@ def test_swept_values_take_the_declared_type() -> None:
     floats = npl.Experiment(coins, {"p": [0.0, 1.0]}, runs=2, steps=3).run("serial", quiet=True)
     assert ints.frame()["p"].dtype == np.float64
     pd.testing.assert_frame_equal(ints.frame(), floats.frame(), check_exact=True)
+
+
+def test_progress_shows_on_a_terminal_only(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from npolitics._progress import progress
+
+    with progress(3, description="coins") as advance:  # pytest's stderr is not a terminal
+        advance()
+    assert capsys.readouterr().err == ""
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    with progress(3, description="coins", quiet=True) as advance:
+        advance()
+    assert screen.getvalue() == ""
+    with progress(3, description="coins") as advance:
+        for _ in range(3):
+            advance()
+    assert "coins" in screen.getvalue()
+    assert "3/3" in screen.getvalue()
