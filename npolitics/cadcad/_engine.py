@@ -41,7 +41,7 @@ import npolitics as npl
 from .._random import seed_sequence
 from ._config import Job
 from ._errors import ModelError
-from ._model import IDENTITY_SIGNAL, Block, Model, function_name, unknown_variable
+from ._model import Block, Model, function_name, unknown_variable
 from ._random import legacy_seeded, run_stream, set_current
 
 Rows = list[dict[str, Any]]
@@ -88,7 +88,10 @@ def start(model: Model, job: Job, root: np.random.SeedSequence, deepcopy: bool) 
 
 
 def advance(run: CadcadRun, timestep: int) -> dict[str, Any]:
-    """Run every block of ``run``'s model for ``timestep``; return the last row."""
+    """Run every block of ``run``'s model for ``timestep``; return the last row.
+
+    The hot loop of the layer: locals only, one dict copy per substep.
+    """
     model = run.model
     params = run.job.params
     history = run.history
@@ -99,18 +102,22 @@ def advance(run: CadcadRun, timestep: int) -> dict[str, Any]:
     run_number = run.job.run
     previous = run.state
     rows: Rows = []
-    substep, block, fn = 0, model.blocks[0], None
+    substep, block = 0, model.blocks[0]
     try:
         for substep, block in enumerate(model.blocks, 1):
             s = copy_state(previous)
             if single:
                 s["substep"] = 0
-            signals: dict[str, Any] = {}
-            for _, fn in block.policies:
-                out = IDENTITY_SIGNAL if fn is None else fn(params, substep, history, s)
+            signals: dict[str, Any] | None = None
+            for fn in block.policy_functions:
+                out = fn(params, substep, history, s)
                 if type(out) is not dict:
                     out = _signal(block, fn, out)
-                if ops is None:
+                if signals is None:
+                    signals = dict(out)
+                elif not (signals.keys() & out.keys()):  # no signal to combine: just gather
+                    signals.update(out)
+                elif ops is None:
                     for label, value in out.items():
                         signals[label] = signals[label] + value if label in signals else value
                 else:
@@ -118,27 +125,24 @@ def advance(run: CadcadRun, timestep: int) -> dict[str, Any]:
                         signals[label] = (
                             ops[0](signals[label], value) if label in signals else value
                         )
-            if ops is not None and len(ops) > 1:
+            if ops is not None and len(ops) > 1 and signals is not None:
                 signals = {label: _tail(ops, value) for label, value in signals.items()}
-            pending = []
-            for _, fn, six in block.updates:
-                result = (
-                    fn(params, substep, history, s, signals, None)
-                    if six
-                    else fn(params, substep, history, s, signals)
-                )
-                if type(result) is not tuple or len(result) != 2 or result[0] not in known:
-                    result = _pair(block, fn, result, known)
-                pending.append(result)
-            for name, value in pending:
-                s[name] = value
+            pending = [f(params, substep, history, s, signals) for f in block.update_functions]
+            width = len(s)
+            try:
+                s.update(pending)
+            except (TypeError, ValueError):
+                width = -1
+            if len(s) != width:  # a result that is no pair, or names an unknown variable
+                _check_updates(block, pending, known)
             s["substep"], s["timestep"], s["run"] = substep, timestep, run_number
             rows.append(s)
             previous = s
     except ModelError:
         raise
     except Exception as exc:
-        where = f" in {function_name(fn)}" if fn is not None else ""
+        culprit = _culprit(exc, block)
+        where = f" in {function_name(culprit)}" if culprit is not None else ""
         exc.add_note(
             f"npolitics.cadcad: {block.label}{where}, subset {run.job.subset}, "
             f"run {run_number}, timestep {timestep}, substep {substep}"
@@ -146,6 +150,19 @@ def advance(run: CadcadRun, timestep: int) -> dict[str, Any]:
         raise
     history.append(rows)
     return previous
+
+
+def _culprit(exc: BaseException, block: Block) -> Any:
+    """The block's model function in whose frame ``exc`` was raised, if any."""
+    functions = [f for _, f in block.policies if f is not None]
+    functions += [f for _, f, _ in block.updates]
+    codes = {getattr(f, "__code__", None): f for f in functions}
+    tb = exc.__traceback__
+    found = None
+    while tb is not None:
+        found = codes.get(tb.tb_frame.f_code, found)
+        tb = tb.tb_next
+    return found
 
 
 def _tail(ops: Sequence[Callable[..., Any]], value: Any) -> Any:
@@ -163,16 +180,21 @@ def _signal(block: Block, fn: Any, out: Any) -> Any:
     )
 
 
-def _pair(block: Block, fn: Any, result: Any, known: Mapping[str, Any]) -> tuple[str, Any]:
-    if isinstance(result, tuple | list) and len(result) == 2:
-        name, value = result
-        if isinstance(name, str) and name in known:
-            return name, value
-        raise ModelError(unknown_variable(block.label, fn, name, known))
-    raise ModelError(
-        f"{block.label}: state update {function_name(fn)} returned {result!r} "
-        f"({type(result).__qualname__}); a state update must return a (variable, value) pair"
-    )
+def _check_updates(block: Block, results: list[Any], known: Mapping[str, Any]) -> None:
+    """Raise for the first result that is not a (known variable, value) pair.
+
+    Called only when applying the results failed or added a key; if every result is fine,
+    the new key came from a function writing into ``previous_state``, which cadCAD keeps too.
+    """
+    for (_, fn, _), result in zip(block.updates, results, strict=True):
+        if not (isinstance(result, tuple | list) and len(result) == 2):
+            raise ModelError(
+                f"{block.label}: state update {function_name(fn)} returned {result!r} "
+                f"({type(result).__qualname__}); a state update must return a "
+                "(variable, value) pair"
+            )
+        if not isinstance(result[0], str) or result[0] not in known:
+            raise ModelError(unknown_variable(block.label, fn, result[0], known))
 
 
 def simulate(

@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 
 _PLAIN = {bool: np.bool_, int: np.int64, float: np.float64}
+_CONTAINERS = frozenset({tuple, list, dict})
+"""Types pandas always keeps as objects (a column of only these has dtype object)."""
 
 
 def frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
@@ -41,10 +43,12 @@ def frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
 def _column(name: str, values: Sequence[Any]) -> Any:
     kinds = set(map(type, values))
     if len(kinds) == 1:
-        dtype = _PLAIN.get(kinds.pop())
+        dtype = _PLAIN.get(next(iter(kinds)))
         if dtype is not None:
             try:
-                return np.array(values, dtype=dtype)
+                return np.fromiter(values, dtype=dtype, count=len(values))
             except OverflowError:  # ints beyond int64: pandas decides (uint64 or object)
                 pass
+    if kinds <= _CONTAINERS:
+        return np.fromiter(values, dtype=object, count=len(values))
     return pd.DataFrame([(v,) for v in values], columns=[name])[name]

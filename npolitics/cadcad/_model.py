@@ -20,7 +20,7 @@ from ._errors import ModelError
 INDEX_COLUMNS = ("simulation", "subset", "run", "substep", "timestep")
 """The columns cadCAD adds after the state variables, in its order."""
 
-IDENTITY_SIGNAL: Mapping[str, Any] = {"identity": 0}
+IDENTITY_SIGNAL: dict[str, Any] = {"identity": 0}
 """What cadCAD's identity policy returns (for a block lacking a policy another block has)."""
 
 Policy = Callable[..., Any]
@@ -39,6 +39,25 @@ class Block:
     label: str
     policies: tuple[tuple[str, Policy | None], ...]
     updates: tuple[tuple[str, Update, bool], ...]
+
+    @property
+    def policy_functions(self) -> tuple[Policy, ...]:
+        """The policies alone, in order (cadCAD's identity policy where a block lacks one)."""
+        return self._policy_functions
+
+    @property
+    def update_functions(self) -> tuple[Update, ...]:
+        """The updates alone, in order, each called with five arguments."""
+        return self._update_functions
+
+    _policy_functions: tuple[Policy, ...] = attrs.field(init=False, repr=False)
+    _update_functions: tuple[Update, ...] = attrs.field(init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        policies = tuple(identity_policy if f is None else f for _, f in self.policies)
+        updates = tuple(_with_sixth(f) if six else f for _, f, six in self.updates)
+        object.__setattr__(self, "_policy_functions", policies)
+        object.__setattr__(self, "_update_functions", updates)
 
 
 @attrs.frozen(eq=False)
@@ -92,6 +111,14 @@ def compile_model(
             compiled_policies = tuple((name, policies.get(name)) for name in policy_order)
         else:  # no block has a policy: cadCAD runs one identity per block, in every block
             compiled_policies = (("identity", None),) * len(raw)
+        # Identities after the first add 0 to the "identity" signal the first one set; one
+        # suffices (a model's own "identity" signal gets its + 0s in another order, same sum).
+        first = next((i for i, (_, f) in enumerate(compiled_policies) if f is None), None)
+        compiled_policies = tuple(
+            (name, f)
+            for i, (name, f) in enumerate(compiled_policies)
+            if f is not None or i == first
+        )
         updates = tuple(
             (name, variables[name], _takes_six(variables[name]))
             for name in variable_order
@@ -156,6 +183,21 @@ def unknown_variable(label: str, function: Any, name: Any, state: Mapping[str, A
         f"{label}: state update {function_name(function)} names {name!r}, which is not a "
         f"state variable{hint} (the initial state has {', '.join(map(repr, state))})"
     )
+
+
+def identity_policy(params: Any, substep: int, history: Any, state: Any) -> Mapping[str, Any]:
+    """cadCAD's identity policy, standing in for a policy this block lacks."""
+    return IDENTITY_SIGNAL
+
+
+def _with_sixth(f: Update) -> Update:
+    """An update of arity 6 called as cadCAD calls it: its sixth argument is None here."""
+
+    def update(params: Any, substep: int, history: Any, state: Any, signals: Any) -> Any:
+        return f(params, substep, history, state, signals, None)
+
+    update.__qualname__ = function_name(f)
+    return update
 
 
 def function_name(f: Any) -> str:

@@ -104,6 +104,7 @@ columns = st.one_of(
     st.lists(st.booleans(), min_size=1, max_size=6),
     st.lists(st.integers(), min_size=1, max_size=6),
     st.lists(st.floats(), min_size=1, max_size=6),
+    st.lists(st.one_of(st.tuples(st.integers()), st.lists(st.booleans())), min_size=1, max_size=6),
     st.lists(values, min_size=1, max_size=6),
 )
 
