@@ -42,7 +42,7 @@ from .._random import seed_sequence
 from ._config import Job
 from ._errors import ModelError
 from ._model import Block, Model, function_name, unknown_variable
-from ._random import legacy_seeded, run_stream, set_current
+from ._random import global_generators_kept, run_stream, seed_global_generators, set_current
 
 Rows = list[dict[str, Any]]
 
@@ -220,35 +220,20 @@ def simulate(
         for i, job in enumerate(jobs):
             by_steps.setdefault(job.timesteps, []).append(i)
         groups = list(by_steps.values())
-    with collector_paused():
+    kept = global_generators_kept() if legacy_random else nullcontext()
+    with collector_paused(), kept:
         try:
-            _simulate_groups(model, jobs, groups, root, deepcopy, legacy_random, out)
+            for group in groups:
+                runs = [start(model, jobs[i], root, deepcopy) for i in group]
+                if legacy_random:
+                    job = runs[0].job
+                    seed_global_generators(root, job.simulation, job.subset, job.run)
+                _world_of(runs)
+                for i, agent in zip(group, runs, strict=True):
+                    out[i] = agent.rows()
         finally:
             set_current(None)
     return [rows for rows in out if rows is not None]
-
-
-def _simulate_groups(
-    model: Model,
-    jobs: Sequence[Job],
-    groups: list[list[int]],
-    root: np.random.SeedSequence,
-    deepcopy: bool,
-    legacy_random: bool,
-    out: list[Rows | None],
-) -> None:
-    for group in groups:
-        runs = [start(model, jobs[i], root, deepcopy) for i in group]
-        job = runs[0].job
-        seeded = (
-            legacy_seeded(root, job.simulation, job.subset, job.run)
-            if legacy_random
-            else nullcontext()
-        )
-        with seeded:
-            _world_of(runs)
-        for i, agent in zip(group, runs, strict=True):
-            out[i] = agent.rows()
 
 
 @contextmanager

@@ -57,16 +57,21 @@ def run_stream(
 
 
 @contextmanager
-def legacy_seeded(
-    root: np.random.SeedSequence, simulation: int, subset: int, run: int
-) -> Iterator[None]:
-    """Seed ``random`` and ``numpy.random``'s global state for one run; restore them after."""
-    words = child(root, _name(simulation, subset, run) + ":legacy").generate_state(8)
-    saved_python, saved_numpy = random.getstate(), np.random.get_state()  # noqa: NPY002
-    random.seed(int.from_bytes(words[:4].tobytes(), "little"))
-    np.random.seed(words[4:])  # noqa: NPY002 - the legacy global stream is the point here
+def global_generators_kept() -> Iterator[None]:
+    """Restore ``random``'s and ``numpy.random``'s global states when the block ends."""
+    saved_python = random.getstate()
+    saved_numpy = np.random.get_state()  # noqa: NPY002 - the legacy global stream is the point
     try:
         yield
     finally:
         random.setstate(saved_python)
         np.random.set_state(saved_numpy)  # noqa: NPY002
+
+
+def seed_global_generators(
+    root: np.random.SeedSequence, simulation: int, subset: int, run: int
+) -> None:
+    """Seed ``random`` and ``numpy.random``'s global state for one run, from its identity."""
+    words = child(root, _name(simulation, subset, run) + ":legacy").generate_state(8)
+    random.seed(int.from_bytes(words[:4].tobytes(), "little"))
+    np.random.seed(words[4:])  # noqa: NPY002
