@@ -114,7 +114,9 @@ def run_task(task: Task) -> RunRecord:
     world = spec(seed=task.seed, **task.params)
     if task.sample_every is not None:
         world.sampling(every=task.sample_every)
-    res = world.run(task.steps, until=task.until)
+    # No rollback: a failed run's world is thrown away, so its snapshot would be wasted
+    # work (and a world sent by value cannot be pickled by reference for one).
+    res = world.run(task.steps, until=task.until, rollback=False)
     names = world.metrics if task.keep is None else task.keep
     return RunRecord(task.point, task.run, res.t, res.omega, {k: res.metrics[k] for k in names})
 
@@ -227,12 +229,15 @@ class Experiment:
         """The seed of run ``run`` of point ``point``: a child of ``SeedSequence(seed)``."""
         return np.random.SeedSequence(self.seed, spawn_key=(self._keys[point], run))
 
-    def tasks(self) -> Iterator[Task]:
-        """Every run's task, point by point."""
+    def tasks(self, *, by_value: bool = False) -> Iterator[Task]:
+        """Every run's task, point by point.
+
+        A task names its world (registered name or ``module:attribute``) when it can. With
+        ``by_value``, a world defined in a script (``__main__``) travels as the spec itself:
+        a Dask worker's ``__main__`` is not the script, and cloudpickle sends it by value.
+        """
         reference = world_reference(self.spec) if isinstance(self.world, WorldSpec) else self.world
-        # A world defined in a script (__main__) travels as the spec itself: a worker's
-        # __main__ is not the script (Dask's cloudpickle then sends it by value).
-        local = reference is None or reference.startswith("__main__:")
+        local = reference is None or (by_value and reference.startswith("__main__:"))
         world: WorldLike = self.spec if local else reference  # type: ignore[assignment]
         for point, values in enumerate(self._points):
             for run in range(self.runs):
@@ -255,8 +260,13 @@ class Experiment:
         backend = default_backend(self.size) if backend is None else backend
         check_backend(backend)
         self._check_keep()
+        by_value = backend not in ("serial", "processes")
         return imap_unordered(
-            run_task, self.tasks(), backend=backend, workers=workers, timeout=timeout
+            run_task,
+            self.tasks(by_value=by_value),
+            backend=backend,
+            workers=workers,
+            timeout=timeout,
         )
 
     def run(
