@@ -1,17 +1,52 @@
-"""``run``: a cadCAD model and sim config in, cadCAD 0.5's output frame out."""
+"""``run``: a cadCAD model and sim config in, cadCAD 0.5's output frame out.
+
+With a ``backend`` other than ``"serial"`` the jobs are cut into chunks and handed to the
+same backends as :class:`npolitics.Experiment` (processes, Dask); each job's rows depend only
+on the seed and the job's identity, so the frame is the same on every backend.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import attrs
 import numpy as np
 import pandas as pd
 
-from ._config import SimConfig, jobs
-from ._engine import collector_paused, simulate
+from .._backends import check_backend, free_cores, imap_unordered
+from ._config import Job, SimConfig, jobs
+from ._engine import Rows, collector_paused, simulate
 from ._frame import frame
-from ._model import compile_model
+from ._model import Model, compile_model
+
+_CHUNKS_PER_WORKER = 4
+"""Jobs are sent in about this many chunks per worker: few enough to keep pickling cheap,
+enough to keep every worker busy until the end."""
+
+
+@attrs.frozen(eq=False)
+class Chunk:
+    """Consecutive jobs of one model, run by one worker (picklable)."""
+
+    index: int
+    model: Model
+    jobs: tuple[Job, ...]
+    seed: int | np.random.SeedSequence | None
+    deepcopy: bool
+    legacy_random: bool
+
+
+def run_chunk(chunk: Chunk) -> tuple[int, list[Rows]]:
+    """The rows of every job of ``chunk``, tagged with the chunk's index."""
+    rows = simulate(
+        chunk.model,
+        chunk.jobs,
+        seed=chunk.seed,
+        deepcopy=chunk.deepcopy,
+        legacy_random=chunk.legacy_random,
+    )
+    return chunk.index, rows
 
 
 def run(
@@ -23,6 +58,8 @@ def run(
     deepcopy: bool = False,
     legacy_random: bool = True,
     policy_ops: Sequence[Callable[..., Any]] | None = None,
+    backend: Any = "serial",
+    workers: int | None = None,
 ) -> pd.DataFrame:
     """Simulate a cadCAD model; return the frame cadCAD 0.5 gives as ``pd.DataFrame(raw_result)``.
 
@@ -37,11 +74,43 @@ def run(
     model does not draw from them: runs then advance together in one world.
     ``deepcopy`` copies the state before each substep as cadCAD does (for models that
     mutate state values in place; slower). ``policy_ops`` replaces cadCAD's policy
-    aggregation (default: signals of the same name are added).
+    aggregation (default: signals of the same name are added). ``backend`` and ``workers``
+    are those of :meth:`npolitics.Experiment.run` (``"serial"``, ``"processes"``,
+    ``"dask"``, a scheduler address or a ``distributed.Client``); the model's functions
+    must then be importable by the workers (defined in a module, not in ``__main__``).
     """
     model = compile_model(initial_state, partial_state_update_blocks, policy_ops)
+    todo = jobs(sim_config)
+    check_backend(backend)
     with collector_paused():
-        results = simulate(
-            model, jobs(sim_config), seed=seed, deepcopy=deepcopy, legacy_random=legacy_random
-        )
+        if backend == "serial":
+            results = simulate(
+                model, todo, seed=seed, deepcopy=deepcopy, legacy_random=legacy_random
+            )
+        else:
+            results = _distributed(
+                model, todo, seed, deepcopy, legacy_random, backend=backend, workers=workers
+            )
         return frame([row for rows in results for row in rows])
+
+
+def _distributed(
+    model: Model,
+    todo: list[Job],
+    seed: int | np.random.SeedSequence | None,
+    deepcopy: bool,
+    legacy_random: bool,
+    *,
+    backend: Any,
+    workers: int | None,
+) -> list[Rows]:
+    count = _CHUNKS_PER_WORKER * (workers or free_cores())
+    size = max(1, -(-len(todo) // count))
+    chunks = [
+        Chunk(i, model, tuple(todo[start : start + size]), seed, deepcopy, legacy_random)
+        for i, start in enumerate(range(0, len(todo), size))
+    ]
+    done: dict[int, list[Rows]] = dict(
+        imap_unordered(run_chunk, chunks, backend=backend, workers=workers)
+    )
+    return [rows for i in range(len(chunks)) for rows in done[i]]

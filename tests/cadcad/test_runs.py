@@ -115,3 +115,15 @@ def test_frame_equals_pandas_records(cols: list[list[Any]]) -> None:
     n = min(map(len, cols))
     rows = [{f"c{j}": col[i] for j, col in enumerate(cols)} for i in range(n)]
     pd.testing.assert_frame_equal(cadcad.frame(rows), pd.DataFrame(rows))
+
+
+@pytest.mark.slow
+def test_processes_backend_gives_the_serial_frame() -> None:
+    """Jobs cut into chunks and run by spawned workers: the same frame, in the same order."""
+    from ._models import COUNTER
+
+    initial_state, model_blocks = COUNTER
+    config = cadcad.config_sim({"N": 3, "T": range(4), "M": {"step": [1, 2, 3]}})
+    serial = cadcad.run(initial_state, model_blocks, config, seed=2)
+    spread = cadcad.run(initial_state, model_blocks, config, seed=2, backend="processes", workers=2)
+    pd.testing.assert_frame_equal(spread, serial)
