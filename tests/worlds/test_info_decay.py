@@ -459,3 +459,14 @@ def test_sweep_covers_mode_by_learning() -> None:
     table = summarise(frame)
     assert list(table["mode"]) == ["static", "decay", "dynamic_pool"]
     assert (table["gain"] >= 0).all()  # telling only adds (see the coupling test)
+
+
+def test_the_map_view_shows_visible_subjects_and_agents() -> None:
+    """The dashboard's view: one point per visible subject, then one per knowledge agent."""
+    world = info_decay(seed=1, knowledge_agents=5)
+    world.run(until=10)
+    view = world.render_view()
+    assert view is not None
+    visible = int(world["subjects"].active.sum())
+    assert view["group"] == [0] * visible + [1] * 5
+    assert view["xlim"] == [0.0, 100.0]

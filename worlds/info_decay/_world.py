@@ -11,6 +11,7 @@ import math
 from typing import Any
 
 import attrs
+import numpy as np
 
 import npolitics as npl
 
@@ -107,6 +108,7 @@ def build(p: Params, world: npl.World, *, digest: Digest | None = None) -> None:
         "visible counts the active subjects",
         lambda w: subjects.visible == int(subjects.active.sum()),
     )
+    world.view(lambda w: _map(w, p.space))
     if p.knowledge_agents == 0:
         world.metric("score", lambda w: math.nan)
         return
@@ -171,3 +173,18 @@ def _plain(value: Any, declared: Any) -> Any:
     if declared in (float, "float") and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     return value
+
+
+def _map(world: npl.World, space: float) -> npl.PointsView:
+    """The 2D map: visible subjects (group 0) and knowledge agents (group 1)."""
+    subjects = world["subjects"]
+    shown = np.flatnonzero(subjects.active)
+    walkers = list(world["knowers"]) if "knowers" in world else []
+    return npl.PointsView(
+        x=[*subjects.x[shown].tolist(), *(k.x for k in walkers)],
+        y=[*subjects.y[shown].tolist(), *(k.y for k in walkers)],
+        group=[0] * shown.size + [1] * len(walkers),
+        xlim=(0.0, space),
+        ylim=(0.0, space),
+        title="visible subjects (blue) and knowledge agents (orange)",
+    )
