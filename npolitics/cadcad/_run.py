@@ -91,7 +91,11 @@ def run(
             results = _distributed(
                 model, todo, seed, deepcopy, legacy_random, backend=backend, workers=workers
             )
-        return frame([row for rows in results for row in rows])
+        out = frame([row for rows in results for row in rows])
+        # Free the rows while the collector still sleeps: when it wakes, only the frame is
+        # left for it to walk.
+        del results
+    return out
 
 
 def _distributed(
