@@ -84,8 +84,9 @@ def fidelity(scale: int) -> None:
         axes[2],
         "grand, 100 workers × 100 facts per worker (2 seeds)",
         {
-            f"{v} {fid}": mean_rate(2, steps, variant=v, workers=100, facts_per_worker=100,
-                                    fidelity=fid)
+            f"{v} {fid}": mean_rate(
+                2, steps, variant=v, workers=100, facts_per_worker=100, fidelity=fid
+            )
             for v in ("forgetful", "sociable", "database")
             for fid in ("seed", "corrected")
         },

@@ -2,20 +2,18 @@
 
 Two representations share one interface. :class:`UniformKnowledge` (fidelity ``corrected``)
 forgets a uniformly chosen fact. :class:`SeedKnowledge` (fidelity ``seed``) forgets what the
-notebook's ``set.pop()`` removes: it keeps, next to the membership bits, an emulation of
-CPython 3.11's set hash table per worker (open addressing, 9 linear probes then perturbed
-jumps, the last dummy on the probe path reused, resize to ``used·4`` when 3/5 full,
-``pop`` taking the first live slot at or after a moving finger), so the removed fact is the
-one CPython would remove. ``tests/worlds/test_knowledge_office.py`` checks it against real
-sets operation by operation.
+notebook's ``set.pop()`` removes: it emulates CPython 3.11's set hash table per worker
+(open addressing, 9 linear probes then perturbed jumps, the last dummy on the probe path
+reused, resize to ``used·4`` when 3/5 full, ``pop`` taking the first live slot at or after a
+moving finger), so the removed fact is the one CPython would remove; membership is a lookup
+in the same table, so memory follows the sets' sizes, not the number of facts.
+``tests/worlds/test_knowledge_office.py`` checks it against real sets operation by operation.
 
 Every method takes ``rows`` (worker indices, each at most once per call) and acts on all of
 them at once.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -31,37 +29,20 @@ MIN_SIZE = 8
 
 
 class Knowledge:
-    """``n`` sets of facts in ``range(facts)``: membership bits and a count per worker."""
+    """``n`` sets of facts in ``range(facts)``, with a count per worker."""
 
     def __init__(self, n: int, facts: int) -> None:
         self.n = n
         self.facts = facts
-        self.bits = np.zeros((n, (facts + 7) // 8), np.uint8)
         self.count = np.zeros(n, np.int64)
 
     def knows(self, rows: Ints, facts: Ints) -> Bools:
         """Whether worker ``rows[k]`` knows ``facts[k]`` (False for facts outside the range)."""
-        facts = np.asarray(facts, np.int64)
-        ok = (facts >= 0) & (facts < self.facts)
-        f = np.where(ok, facts, 0)
-        bit = (self.bits[rows, f >> 3] >> (f & 7).astype(np.uint8)) & 1
-        return ok & (bit == 1)
+        raise NotImplementedError
 
     def add(self, rows: Ints, facts: Ints) -> Bools:
-        """Add ``facts[k]`` to worker ``rows[k]``'s set; return which were new."""
-        rows = np.asarray(rows, np.int64)
-        facts = np.asarray(facts, np.int64)
-        new = ~self.knows(rows, facts)
-        r, f = rows[new], facts[new]
-        if r.size:
-            self.bits[r, f >> 3] |= (1 << (f & 7)).astype(np.uint8)
-            self.count[r] += 1
-            self._insert(r, f)
-        return new
-
-    def _clear(self, rows: Ints, facts: Ints) -> None:
-        self.bits[rows, facts >> 3] &= ~(1 << (facts & 7)).astype(np.uint8)
-        self.count[rows] -= 1
+        """Add ``facts[k]`` (in range) to worker ``rows[k]``'s set; return which were new."""
+        raise NotImplementedError
 
     def forget(self, rows: Ints, rng: np.random.Generator) -> Ints:
         """Remove one fact from each worker of ``rows`` (each knows at least one); return them."""
@@ -71,16 +52,9 @@ class Knowledge:
         """A uniformly chosen known fact of each worker of ``rows`` (each knows at least one)."""
         raise NotImplementedError
 
-    def _insert(self, rows: Ints, facts: Ints) -> None:
-        raise NotImplementedError
-
     def facts_of(self, row: int) -> Ints:
         """The facts worker ``row`` knows, ascending."""
-        bits = np.unpackbits(self.bits[row], bitorder="little")[: self.facts]
-        return np.flatnonzero(bits).astype(np.int64)
-
-    def state(self) -> dict[str, Any]:
-        return dict(vars(self))
+        raise NotImplementedError
 
 
 class UniformKnowledge(Knowledge):
@@ -88,7 +62,37 @@ class UniformKnowledge(Knowledge):
 
     def __init__(self, n: int, facts: int) -> None:
         super().__init__(n, facts)
+        self.bits = np.zeros((n, (facts + 7) // 8), np.uint8)
         self.items = np.zeros((n, 16), np.int64)
+
+    def knows(self, rows: Ints, facts: Ints) -> Bools:
+        facts = np.asarray(facts, np.int64)
+        ok = (facts >= 0) & (facts < self.facts)
+        f = np.where(ok, facts, 0)
+        bit = (self.bits[rows, f >> 3] >> (f & 7).astype(np.uint8)) & 1
+        return ok & (bit == 1)
+
+    def add(self, rows: Ints, facts: Ints) -> Bools:
+        rows = np.asarray(rows, np.int64)
+        facts = np.asarray(facts, np.int64)
+        byte = facts >> 3
+        bit = (1 << (facts & 7)).astype(np.uint8)
+        old = self.bits[rows, byte]
+        new = (old & bit) == 0
+        r = rows[new]
+        if r.size:
+            self.bits[r, byte[new]] = old[new] | bit[new]
+            self.count[r] += 1
+            self._insert(r, facts[new])
+        return new
+
+    def facts_of(self, row: int) -> Ints:
+        bits = np.unpackbits(self.bits[row], bitorder="little")[: self.facts]
+        return np.flatnonzero(bits).astype(np.int64)
+
+    def _clear(self, rows: Ints, facts: Ints) -> None:
+        self.bits[rows, facts >> 3] &= ~(1 << (facts & 7)).astype(np.uint8)
+        self.count[rows] -= 1
 
     def _insert(self, rows: Ints, facts: Ints) -> None:
         need = int(self.count[rows].max())
@@ -119,15 +123,16 @@ class SeedKnowledge(Knowledge):
 
     def __init__(self, n: int, facts: int) -> None:
         super().__init__(n, facts)
-        self.table = np.full((n, MIN_SIZE), EMPTY, np.int64)
+        self.table = np.full((n, MIN_SIZE), EMPTY, np.int32)  # facts < 2^31
         self.mask = np.full(n, MIN_SIZE - 1, np.int64)
         self.fill = np.zeros(n, np.int64)
         self.finger = np.zeros(n, np.int64)
 
     # The probe sequence of CPython's set: slot i, then i+1 … i+9 when they fit below the
-    # mask, then i = (5i + 1 + perturb) & mask with perturb >>= 5, and so on.
-    def _insert(self, rows: Ints, facts: Ints) -> None:
-        """Insert facts known to be absent, as ``set_add_entry`` does."""
+    # mask, then i = (5i + 1 + perturb) & mask with perturb >>= 5, and so on. A search stops
+    # at the key or at an empty slot; an insertion reuses the last dummy passed, if any.
+    def _probe(self, rows: Ints, facts: Ints) -> tuple[Bools, Ints, Ints]:
+        """``set_add_entry``'s search: (found, slot where found or empty, last dummy or -1)."""
         mask = self.mask[rows]
         i = facts & mask
         perturb = facts.copy()
@@ -135,51 +140,71 @@ class SeedKnowledge(Knowledge):
         probes = np.where(i + LINEAR_PROBES <= mask, LINEAR_PROBES, 0)
         free = np.full_like(i, -1)
         slot_of = np.empty_like(i)
+        found = np.zeros(rows.size, bool)
         # Fast path: the first run of 1 + 9 linear probes of every key, in one gather.
         run = np.flatnonzero(probes == LINEAR_PROBES)
         window = np.arange(LINEAR_PROBES + 1)
         entries = self.table[rows[run, None], i[run, None] + window]
-        empty = entries == EMPTY
-        found = empty.any(axis=1)
-        first = np.where(found, empty.argmax(axis=1), LINEAR_PROBES + 1)
+        hit = entries == facts[run, None]
+        stop = hit | (entries == EMPTY)
+        stopped = stop.any(axis=1)
+        first = np.where(stopped, stop.argmax(axis=1), LINEAR_PROBES + 1)
         dummy = (entries == DUMMY) & (window < first[:, None])
         has_dummy = dummy.any(axis=1)
         last = LINEAR_PROBES - dummy[:, ::-1].argmax(axis=1)
         free[run[has_dummy]] = i[run[has_dummy]] + last[has_dummy]
-        slot_of[run[found]] = i[run[found]] + first[found]
-        j[run[~found]] = LINEAR_PROBES + 1  # the run was full: jump on
+        slot_of[run[stopped]] = i[run[stopped]] + first[stopped]
+        found[run[stopped]] = hit[stopped, first[stopped]]
+        j[run[~stopped]] = LINEAR_PROBES + 1  # the run held neither: jump on
         settled = np.zeros(rows.size, bool)
-        settled[run[found]] = True
+        settled[run[stopped]] = True
         todo = np.flatnonzero(~settled)
-        jump = todo[j[todo] > probes[todo]]
-        if jump.size:
-            perturb[jump] >>= PERTURB_SHIFT
-            i[jump] = (i[jump] * 5 + 1 + perturb[jump]) & mask[jump]
-            j[jump] = 0
-            probes[jump] = np.where(i[jump] + LINEAR_PROBES <= mask[jump], LINEAR_PROBES, 0)
         while todo.size:
-            slot = i[todo] + j[todo]
-            entry = self.table[rows[todo], slot]
-            dummy = entry == DUMMY
-            free[todo[dummy]] = slot[dummy]  # the last dummy on the path is the one reused
-            empty = entry == EMPTY
-            slot_of[todo[empty]] = slot[empty]
-            todo = todo[~empty]
-            j[todo] += 1
             jump = todo[j[todo] > probes[todo]]
             if jump.size:
                 perturb[jump] >>= PERTURB_SHIFT
                 i[jump] = (i[jump] * 5 + 1 + perturb[jump]) & mask[jump]
                 j[jump] = 0
                 probes[jump] = np.where(i[jump] + LINEAR_PROBES <= mask[jump], LINEAR_PROBES, 0)
-        reuse = free >= 0
-        slot_of[reuse] = free[reuse]
-        self.table[rows, slot_of] = facts
-        fresh = rows[~reuse]
-        self.fill[fresh] += 1
-        full = fresh[self.fill[fresh] * 5 >= self.mask[fresh] * 3]
-        if full.size:
-            self._resize(full)
+            slot = i[todo] + j[todo]
+            entry = self.table[rows[todo], slot]
+            is_dummy = entry == DUMMY
+            free[todo[is_dummy]] = slot[is_dummy]
+            is_hit = entry == facts[todo]
+            stop = is_hit | (entry == EMPTY)
+            found[todo[is_hit]] = True
+            slot_of[todo[stop]] = slot[stop]
+            todo = todo[~stop]
+            j[todo] += 1
+        return found, slot_of, free
+
+    def knows(self, rows: Ints, facts: Ints) -> Bools:
+        rows = np.asarray(rows, np.int64)
+        facts = np.asarray(facts, np.int64)
+        valid = facts >= 0
+        found, _, _ = self._probe(rows, np.where(valid, facts, 0))
+        return found & valid
+
+    def add(self, rows: Ints, facts: Ints) -> Bools:
+        """``set.add``: insert in the last dummy passed, else in the empty slot found."""
+        rows = np.asarray(rows, np.int64)
+        facts = np.asarray(facts, np.int64)
+        found, slot, free = self._probe(rows, facts)
+        new = ~found
+        r, f, slot, free = rows[new], facts[new], slot[new], free[new]
+        if r.size:
+            reuse = free >= 0
+            self.table[r, np.where(reuse, free, slot)] = f
+            self.count[r] += 1
+            fresh = r[~reuse]
+            self.fill[fresh] += 1
+            full = fresh[self.fill[fresh] * 5 >= self.mask[fresh] * 3]
+            if full.size:
+                self._resize(full)
+        return new
+
+    def facts_of(self, row: int) -> Ints:
+        return np.sort(self.order_of(row)).astype(np.int64)
 
     def _resize(self, rows: Ints) -> None:
         """``set_table_resize``: rebuild ``rows`` into tables > 4·used (2·used past 50 000).
@@ -201,7 +226,7 @@ class SeedKnowledge(Knowledge):
         keys = old[live]
         cap = int(size.max())
         if cap > self.table.shape[1]:
-            grown = np.full((self.n, cap), EMPTY, np.int64)
+            grown = np.full((self.n, cap), EMPTY, np.int32)
             grown[:, : self.table.shape[1]] = self.table
             self.table = grown
         width = self.table.shape[1]
@@ -262,7 +287,7 @@ class SeedKnowledge(Knowledge):
         facts[:] = self.table[rows, slots]
         self.table[rows, slots] = DUMMY
         self.finger[rows] = slots + 1
-        self._clear(rows, facts)
+        self.count[rows] -= 1
         return facts
 
     def sample(self, rows: Ints, rng: np.random.Generator) -> Ints:

@@ -36,7 +36,7 @@ class PoolDraws:
         self.n = n
         self.rate = socialise_rate
         # Blocks grow from a few ticks (short runs pay little) to about 2^20 draws.
-        self.block = block or 8
+        self.block = block or min(128, max(8, (1 << 20) // max(n, 1)))
         self.largest = block or max(8, (1 << 20) // max(n, 1))
         self._r: npt.NDArray[np.float64] = np.zeros((0, n))
         self._partner: Ints = np.zeros((0, n), np.int64)
