@@ -1,6 +1,6 @@
 """Figures of docs/worlds/knowledge-office.md, made by the code.
 
-    python docs/figures/knowledge_office.py [--quick]   # writes ko_*.png here
+    python docs/figures/knowledge_office.py [--quick] [--out DIR]   # writes ko_*.png here
 
 1. The notebook's figures, from ``examples/knowledge_office.py`` (without ``--grand``).
 2. Fidelity: ``seed`` against ``corrected``, with the notebook's settings
@@ -27,6 +27,7 @@ import npolitics as npl
 
 HERE = Path(__file__).parent
 EXAMPLE = HERE.parent.parent / "examples" / "knowledge_office.py"
+OUT = HERE
 office = npl.load_world("knowledge-office")
 
 
@@ -93,7 +94,7 @@ def fidelity(scale: int) -> None:
         max(1, 201 // scale),
     )
     fig.tight_layout()
-    path = HERE / "ko_fidelity.png"
+    path = OUT / "ko_fidelity.png"
     fig.savefig(path, dpi=100)
     plt.close(fig)
     print("wrote", path)
@@ -106,10 +107,13 @@ def notebook(quick: bool) -> None:
     assert spec.loader is not None
     example = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(example)
-    example.main([str(HERE), *(["--quick"] if quick else [])])
+    example.main([str(OUT), *(["--quick"] if quick else [])])
 
 
 if __name__ == "__main__":
     quick = "--quick" in sys.argv
+    if "--out" in sys.argv:
+        OUT = Path(sys.argv[sys.argv.index("--out") + 1])
+        OUT.mkdir(parents=True, exist_ok=True)
     fidelity(10 if quick else 1)
     notebook(quick)
