@@ -201,7 +201,7 @@ def dask_client(backend: Any, workers: int | None, timeout: float) -> Iterator[A
         return
     try:
         client = distributed.Client(backend, timeout=timeout)
-    except (OSError, TimeoutError) as exc:
+    except (OSError, TimeoutError, ValueError) as exc:  # ValueError: a malformed address
         raise BackendError(f"cannot reach the Dask scheduler at {backend!r}: {exc}") from None
     with client:
         yield client
