@@ -232,7 +232,9 @@ def _parse_params(spec: WorldSpec[Any], items: Sequence[str]) -> dict[str, Any]:
             raise ParameterError(
                 f"world {spec.name!r} has no parameter {key!r}; valid: {', '.join(declared)}"
             )
-        values = [declared[key].parse(v.strip()) for v in text.split(",")]
+        # A comma list sweeps; a parameter of no simple type gets its text whole.
+        texts = text.split(",") if declared[key].type != "any" else [text]
+        values = [declared[key].parse(v.strip()) for v in texts]
         params[key] = values if len(values) > 1 else values[0]
     return params
 

@@ -128,11 +128,16 @@ def point_key(values: Mapping[str, Any]) -> int:
 
 
 def _is_sweep(value: Any) -> bool:
-    return isinstance(value, list | tuple | range | np.ndarray)
+    # A tuple is one value (a parameter may be a tuple, e.g. a payoff matrix), a list a sweep.
+    return isinstance(value, list | range | np.ndarray)
 
 
 def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
+
+
+def _tuple(value: Any) -> Any:
+    return tuple(_tuple(v) for v in value) if isinstance(value, list) else value
 
 
 @attrs.frozen(init=False)
@@ -329,9 +334,15 @@ class Experiment:
                 f"these results name world {description.get('world_name')!r} but no importable "
                 "reference to it; build the Experiment with the WorldSpec itself"
             )
+        swept = set(description.get("swept", ()))
+        # JSON wrote tuples as lists: only the swept parameters are lists.
+        params = {
+            k: v if k in swept or not isinstance(v, list) else _tuple(v)
+            for k, v in description["params"].items()
+        }
         return cls(
             description["world"],
-            description["params"],
+            params,
             runs=description["runs"],
             steps=description["steps"],
             until=description["until"],

@@ -38,6 +38,7 @@ class CoinParams:
     p: float = npl.param(0.5, ge=0, le=1, help="probability of heads")
     pause: float = npl.param(0.0, ge=0, help="wall-clock seconds slept per tick")
     fail_at: int = npl.param(-1, ge=-1, help="tick at which the handler raises (-1: never)")
+    weights: tuple[float, ...] = npl.param((1.0, 2.0), help="a tuple parameter (unused)")
     label: str = npl.param("plain", choices=("plain", "fancy"), help="a string parameter")
 
 

@@ -92,7 +92,7 @@ def test_show_summarises_and_plots_saved_results(
     ("argv", "message"),
     [
         (["run", "knowledge-offic", "--steps", "3"], "did you mean 'knowledge-office'?"),
-        (["run", COINS, "-p", "bogus=1", "--steps", "3"], "valid: n, p, pause, fail_at, label"),
+        (["run", COINS, "-p", "bogus=1", "--steps", "3"], "valid: n, p, pause, fail_at, weights"),
         (["run", COINS, "-p", "n=abc", "--steps", "3"], "'n' must be an integer, got 'abc'"),
         (["run", COINS, "-p", "n=1,0", "--steps", "3"], "'n' must be ≥ 1, got 0"),
         (["run", COINS, "-p", "label=x", "--steps", "3"], "must be one of 'plain', 'fancy'"),

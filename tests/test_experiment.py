@@ -307,3 +307,14 @@ def test_progress_shows_on_a_terminal_only(
             advance()
     assert "coins" in screen.getvalue()
     assert "3/3" in screen.getvalue()
+
+
+def test_a_tuple_is_one_value_and_a_list_a_sweep(tmp_path: Path) -> None:
+    exp = grid(params={"weights": (1.0, 3.0), "p": [0.1, 0.2]}, runs=2, steps=3)
+    assert exp.swept == ("p",)
+    assert [p["weights"] for p in exp.points()] == [(1.0, 3.0), (1.0, 3.0)]
+    res = exp.run("serial", quiet=True)
+    res.to_csv(tmp_path / "w.csv")
+    again = npl.load_results(tmp_path / "w.csv").experiment()
+    assert again.swept == ("p",)
+    pd.testing.assert_frame_equal(again.run("serial").frame(), res.frame(), check_exact=True)
