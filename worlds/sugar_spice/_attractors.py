@@ -6,11 +6,13 @@ tick. Every ``check_every`` encounters we read each agent's greedy policy code; 
 has *settled* once its pair of codes has not changed for ``window`` encounters. The runs
 stop when every society has settled or after ``max_encounters``.
 
-Why a window and not "unchanged since the last check": greedy actions in rarely visited
-states (reached only when an agent explores) relax on a time scale of
-1 / (α · ε/2 · (1 − γ)) ≈ 2·10⁶ encounters with the defaults, so a pair can look frozen for
-10⁶ encounters and still move. The default window of 5·10⁶ is over twice that time scale;
-the docs measure how often a pair that looked settled for shorter windows changed later.
+Why a long window and not "unchanged since the last check": the Q-values of a state-action
+pair visited with frequency f relax towards their target on a time scale of 1 / (α·f)
+encounters. A state reached when one agent explores has f ≈ ε/2 (2·10⁴ encounters with the
+defaults), but a state reached only when both explore at once has f ≈ ε²/4, a time scale of
+4·10⁶ encounters: a pair can look frozen for 10⁶ encounters and still move. The default
+window of 5·10⁶ encounters is longer than that slowest time scale; the docs measure how often
+a pair that looked settled for shorter windows changed later.
 """
 
 from __future__ import annotations
