@@ -4,8 +4,10 @@
 
 Every repeat of every implementation runs in a fresh spawned process; the table shows the
 median wall time over the repeats, the throughput at that median, the peak RSS and the key
-statistic of the first repeat, and the time relative to the reference implementation: the
-fastest one whose name starts with "npolitics", else the first one that ran.
+statistic of the first repeat, and the time per unit of work relative to the reference
+implementation: the fastest (per unit of work) of those whose name starts with "npolitics"
+and that do the case's own amount of work, else of all npolitics ones, else the first one
+that ran. For rows doing the case's own work, that ratio is simply their time ratio.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ class Row:
     detail: str = ""
     seconds: list[float] = field(default_factory=list)
     median_seconds: float | None = None
+    work: float | None = None
+    own_work: bool = True
     throughput: float | None = None
     peak_mb: float | None = None
     rss_before_mb: float | None = None
@@ -49,8 +53,12 @@ class Row:
     ratio: float | None = None
 
 
-def summarise(name: str, runs: list[Run]) -> Row:
-    """Fold the repeats of one implementation into a Row (the first failure wins)."""
+def summarise(name: str, runs: list[Run], standard_work: float) -> Row:
+    """Fold the repeats of one implementation into a Row (the first failure wins).
+
+    ``standard_work`` is the case's ``work(sizes)``: a row whose implementation reported
+    another amount (through ``Outcome.work``) is marked ``own_work=False``.
+    """
     failed = next((run for run in runs if run.status != "ok"), None)
     if failed is not None:
         return Row(name=name, status=failed.status, detail=failed.detail)
@@ -62,6 +70,8 @@ def summarise(name: str, runs: list[Run]) -> Row:
         status="ok",
         seconds=seconds,
         median_seconds=median,
+        work=work,
+        own_work=work == standard_work,
         throughput=work / median if work is not None and median > 0 else None,
         peak_mb=max(run.peak_mb for run in runs if run.peak_mb is not None),
         rss_before_mb=runs[0].rss_before_mb,
@@ -69,17 +79,25 @@ def summarise(name: str, runs: list[Run]) -> Row:
     )
 
 
+def _seconds_per_work(row: Row) -> float:
+    assert row.median_seconds is not None
+    return row.median_seconds / row.work if row.work else row.median_seconds
+
+
 def set_ratios(rows: list[Row]) -> str | None:
-    """Set each row's time ratio to the reference row; return the reference's name."""
+    """Set each row's ratio of time per unit of work to the reference row's; return its name.
+
+    The reference is the fastest npolitics row doing the case's own work, else the fastest
+    npolitics row, else the first row that ran.
+    """
     timed = [row for row in rows if row.median_seconds]
     if not timed:
         return None
     ours = [row for row in timed if row.name.startswith("npolitics")]
-    reference = min(ours, key=lambda row: row.median_seconds or 0.0) if ours else timed[0]
-    assert reference.median_seconds is not None
+    candidates = [row for row in ours if row.own_work] or ours
+    reference = min(candidates, key=_seconds_per_work) if candidates else timed[0]
     for row in timed:
-        assert row.median_seconds is not None
-        row.ratio = row.median_seconds / reference.median_seconds
+        row.ratio = _seconds_per_work(row) / _seconds_per_work(reference)
     return reference.name
 
 
@@ -94,7 +112,7 @@ def run_case(case: Case, mode: str, repeats: int, seed: int) -> list[Row]:
             runs.append(measure(case.name, index, sizes, seed))
             if runs[-1].status != "ok":
                 break
-        rows.append(summarise(name, runs))
+        rows.append(summarise(name, runs, case.work(sizes)))
     return rows
 
 
@@ -115,17 +133,19 @@ def format_table(case: Case, mode: str, rows: list[Row], reference: str | None) 
     """The human-readable table of one case."""
     lines = [
         f"== {case.name} ({mode}): {case.description}",
-        f"   sizes {dict(case.sizes[mode])}; ratio = time / time of {reference or 'nothing'!r}",
-        f"   {'implementation':<34} {'median s':>10} {case.unit:>20} {'peak MB':>8} {'ratio':>7}"
+        f"   sizes {dict(case.sizes[mode])}; ratio = time per {case.unit.removesuffix('/s')}"
+        f" / that of {reference or 'nothing'!r}; * = its own amount of work",
+        f"   {'implementation':<40} {'median s':>10} {case.unit:>20} {'peak MB':>8} {'ratio':>7}"
         "  key statistic",
     ]
     for row in rows:
         if row.status != "ok":
             reason = row.detail.strip().splitlines()[-1] if row.detail.strip() else ""
-            lines.append(f"   {row.name:<34} {row.status}: {reason}")
+            lines.append(f"   {row.name:<40} {row.status}: {reason}")
             continue
+        name = row.name if row.own_work else row.name + " *"
         lines.append(
-            f"   {row.name:<34} {_figure(row.median_seconds, '10.3f')} "
+            f"   {name:<40} {_figure(row.median_seconds, '10.3f')} "
             f"{_figure(row.throughput, '20,.0f')} {_figure(row.peak_mb, '8.1f')} "
             f"{_figure(row.ratio, '7.3g')}  {_statistic(row.statistic)}"
         )

@@ -6,6 +6,11 @@ lifetime, and hides every subject whose expiry time has passed (seeds/003, secti
 The cost is O(N0) per tick however few subjects expire: this is the baseline for an
 event-driven kernel that schedules each disappearance once. The key statistic is the number
 of subjects still visible at time T, beside its expectation N0·exp(-T/θ).
+
+"npolitics event-driven" runs the info-decay world (``benchmarks/npolitics_impl/info_decay.py``):
+one scheduled disappearance per subject, O(N0) events in all. Its throughput is counted in the
+same subject-ticks as the polling's (the work a poller does to cover the same time), so the
+figures compare time to simulate the same N0 subjects over the same T.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from benchmarks._harness import Sizes, needs
+from benchmarks.npolitics_impl import info_decay as npolitics_impl
 
 DESCRIPTION = "exponential disappearance of subjects, polled every tick (seed's decay mode)"
 UNIT = "subject-ticks/s"
@@ -100,7 +106,20 @@ def run_polling_numpy(sizes: Sizes, seed: int) -> dict[str, float]:
     return summary(int(visible.sum()), sizes)
 
 
+def _npolitics(run: Callable[[int, float, float, int], float]) -> Callable[[Sizes, int], Any]:
+    """The case interface around ``run(subjects, until, theta, seed)``."""
+
+    @needs("npolitics", "worlds.info_decay")
+    def adapted(sizes: Sizes, seed: int) -> dict[str, float]:
+        visible = run(sizes["subjects"], sizes["duration"], sizes["theta"], seed)
+        return summary(round(visible), sizes)
+
+    adapted.__doc__ = run.__doc__
+    return adapted
+
+
 IMPLEMENTATIONS: list[tuple[str, Callable[[Sizes, int], Any]]] = [
+    *((name, _npolitics(run)) for name, run in npolitics_impl.IMPLEMENTATIONS),
     ("per-tick polling (seed approach)", run_polling),
     ("per-tick polling numpy", run_polling_numpy),
 ]

@@ -15,6 +15,7 @@ from types import ModuleType
 from typing import Any
 
 from benchmarks._harness import SHARED, Sizes, load_script, needs
+from benchmarks.npolitics_impl import knowledge_office as npolitics_impl
 
 DESCRIPTION = "knowledge office, researcher variant: act all, then update all, every tick"
 UNIT = "agent-steps/s"
@@ -152,7 +153,19 @@ def run_simpy(sizes: Sizes, seed: int) -> float:
     return tail_mean([done / n for done in done_per_tick])
 
 
+def _npolitics(run: Callable[[int, int, int], float]) -> Callable[[Sizes, int], float]:
+    """The case interface around ``run(workers, ticks, seed)`` of benchmarks/npolitics_impl."""
+
+    @needs("npolitics", "worlds.knowledge_office")
+    def adapted(sizes: Sizes, seed: int) -> float:
+        return run(sizes["workers"], sizes["ticks"], seed)
+
+    adapted.__doc__ = run.__doc__
+    return adapted
+
+
 IMPLEMENTATIONS: list[tuple[str, Callable[[Sizes, int], Any]]] = [
+    *((name, _npolitics(run)) for name, run in npolitics_impl.IMPLEMENTATIONS),
     ("reference script", run_reference),
     ("plain Python", run_plain),
     ("Mesa 3", run_mesa),

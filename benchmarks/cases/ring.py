@@ -4,6 +4,9 @@ Tokens start evenly spaced (agent 0, N/K, 2N/K, ...) and are delivered at tick 0
 receiving a token counts it and passes it to the next agent with a delay of one tick. The run
 stops after exactly M deliveries. The key statistic is the number of deliveries, the sum of the
 per-agent receive counts (both must equal M) and the tick of the last delivery.
+
+The npolitics implementations (scalar agents, one population, and one population on a big
+saturated ring) live in ``benchmarks/npolitics_impl/ring.py``.
 """
 
 from __future__ import annotations
@@ -13,13 +16,28 @@ from collections.abc import Callable
 from typing import Any
 
 from benchmarks._harness import Sizes, needs
+from benchmarks.npolitics_impl import ring as npolitics_impl
 
 DESCRIPTION = "ring of N agents passing K tokens with delay 1 until M deliveries"
 UNIT = "messages/s"
 SIZES = {
-    "quick": {"agents": 1_000, "tokens": 100, "messages": 50_000},
-    "full": {"agents": 10_000, "tokens": 1_000, "messages": 1_000_000},
+    "quick": {
+        "agents": 1_000,
+        "tokens": 100,
+        "messages": 50_000,
+        "big_agents": 100_000,
+        "big_messages": 2_000_000,
+    },
+    "full": {
+        "agents": 10_000,
+        "tokens": 1_000,
+        "messages": 1_000_000,
+        "big_agents": 1_000_000,
+        "big_messages": 50_000_000,
+    },
 }
+"""``big_*``: the ring of "npolitics population, saturated" only, where every agent holds a
+token, so that each tick is one batch of ``big_agents`` messages (its own amount of work)."""
 
 
 def work(sizes: Sizes) -> float:
@@ -99,6 +117,7 @@ def run_simpy(sizes: Sizes, seed: int) -> dict[str, int]:
 
 
 IMPLEMENTATIONS: list[tuple[str, Callable[[Sizes, int], Any]]] = [
+    *npolitics_impl.IMPLEMENTATIONS,
     ("plain Python", run_plain),
     ("SimPy", run_simpy),
 ]

@@ -4,12 +4,16 @@ Every implementation is fed the same genesis state, partial state update blocks 
 parameters from ``benchmarks/models/rosca_cadcad_model.py``, in its deterministic form, so
 that all frames must be identical: the key statistic is the frame's shape and a digest of its
 rows. Each implementation times itself from model set-up to the output DataFrame, excluding
-the digest; radCAD runs in its own virtualenv (it pins numpy < 1.26.4), created on first use.
+the digest; radCAD runs in its own virtualenv (it pins numpy < 1.26.4), created on first use
+(unless the environment variable NPOLITICS_BENCH_NO_INSTALL is set: then a missing virtualenv
+skips the radCAD rows, as the CI smoke test wants). npolitics.cadcad's implementations live in
+``benchmarks/npolitics_impl/rosca.py``.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 import subprocess
@@ -21,6 +25,7 @@ from typing import Any
 
 from benchmarks._harness import Outcome, Sizes, Skip, needs
 from benchmarks.models import rosca_cadcad_model as model
+from benchmarks.npolitics_impl import rosca as npolitics_impl
 
 DESCRIPTION = "ROSCA cadCAD model (deterministic), N runs × T timesteps, 2 substeps"
 UNIT = "timesteps/s"
@@ -73,6 +78,8 @@ def radcad_python() -> Path:
     python = RADCAD_ENV / "bin" / "python"
     if python.exists():
         return python
+    if os.environ.get("NPOLITICS_BENCH_NO_INSTALL"):
+        raise Skip(f"no radCAD virtualenv at {RADCAD_ENV} and NPOLITICS_BENCH_NO_INSTALL is set")
     subprocess.run([sys.executable, "-m", "venv", str(RADCAD_ENV)], check=True)
     install = subprocess.run(
         [str(python), "-m", "pip", "install", "--quiet", *RADCAD_REQUIREMENTS],
@@ -111,6 +118,7 @@ def run_radcad_no_deepcopy(sizes: Sizes, seed: int) -> Outcome:
 
 
 IMPLEMENTATIONS: list[tuple[str, Callable[[Sizes, int], Any]]] = [
+    *npolitics_impl.IMPLEMENTATIONS,
     ("cadCAD 0.5.3", run_cadcad),
     ("radCAD 0.14", run_radcad_deepcopy),
     ("radCAD 0.14 deepcopy=False", run_radcad_no_deepcopy),

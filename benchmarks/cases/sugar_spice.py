@@ -5,6 +5,9 @@ their state: the pair (my last move, your last move), or "first meeting" before 
 are trade/trade 3, trade/steal 0, steal/trade 4, steal/steal 1; Q-values start at 1.0 and
 learn with rate 0.01 and discount 0.99 (seeds/001). Ties go to trade. The key statistic is
 the mean payoff per agent per encounter over the whole run.
+
+The npolitics row runs the sugar-spice world (``benchmarks/npolitics_impl/sugar_spice.py``)
+with ``societies`` couples as one population, the same work as the numpy row.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from benchmarks._harness import Outcome, Sizes, needs
+from benchmarks.npolitics_impl import sugar_spice as npolitics_impl
 
 DESCRIPTION = "two Q-learning agents with one-step memory playing the prisoner's dilemma"
 UNIT = "encounters/s"
@@ -90,7 +94,19 @@ def run_numpy(sizes: Sizes, seed: int) -> float:
     return total / (rows.size * sizes["encounters"])
 
 
+def _npolitics(run: Callable[[int, int, int], float]) -> Callable[[Sizes, int], float]:
+    """The case interface around ``run(societies, encounters, seed)``."""
+
+    @needs("npolitics", "worlds.sugar_spice")
+    def adapted(sizes: Sizes, seed: int) -> float:
+        return run(sizes["societies"], sizes["encounters"], seed)
+
+    adapted.__doc__ = run.__doc__
+    return adapted
+
+
 IMPLEMENTATIONS: list[tuple[str, Callable[[Sizes, int], Any]]] = [
+    *((name, _npolitics(run)) for name, run in npolitics_impl.IMPLEMENTATIONS),
     ("plain Python", run_plain),
     ("numpy vectorised over 128 societies", run_numpy),
 ]

@@ -11,15 +11,16 @@ deliveries, the sum of the per-agent counts, and the tick of the last delivery.
 
 - "npolitics scalar": one ``Agent`` per node; each delivery is one handler call.
 - "npolitics population": one ``Population``; each tick is one batch of K messages.
-- "npolitics population, saturated": the population on a ring where every agent holds
-  a token (10^6 agents in the full sizes, 10^5 in quick), so that each tick is one batch of
-  10^6 messages — the regime the kernel's per-batch cost is designed for (target ≥ 20 M
-  messages/s). It does its own amount of work, reported through ``Outcome.work``.
+- "npolitics population, saturated": the population on a big ring where every agent holds
+  a token (the case's sizes ``big_agents`` and ``big_messages``: 10^6 agents and 5·10^7
+  messages in the full run), so that each tick is one batch of 10^6 messages — the regime
+  the kernel's per-batch cost is designed for (target ≥ 20 M messages/s). It does its own
+  amount of work, reported through ``Outcome.work``.
 
 Sampling is set far beyond the run (one sample at t = 0), so the figures measure delivery,
 not Ω: a sample sums W over every agent.
 
-``IMPLEMENTATIONS`` is meant for the "ring" case; the module is also a complete case.
+The case "ring" (``benchmarks/cases/ring.py``) lists ``IMPLEMENTATIONS`` beside its peers.
 """
 
 from __future__ import annotations
@@ -34,22 +35,7 @@ import numpy.typing as npt
 import npolitics as npl
 from benchmarks._harness import Outcome, Sizes
 
-DESCRIPTION = "ring of N agents passing K tokens with delay 1 until M deliveries (npolitics)"
-UNIT = "messages/s"
-SIZES = {
-    "quick": {"agents": 1_000, "tokens": 100, "messages": 50_000},
-    "full": {"agents": 10_000, "tokens": 1_000, "messages": 1_000_000},
-}
-#: The saturated ring: every agent holds a token (agents = tokens), per size.
-SATURATED = {
-    "quick": {"agents": 100_000, "tokens": 100_000, "messages": 2_000_000},
-    "full": {"agents": 1_000_000, "tokens": 1_000_000, "messages": 50_000_000},
-}
 NEVER = 2**62  # a sampling period beyond any run: one sample, at t = 0
-
-
-def work(sizes: Sizes) -> float:
-    return float(sizes["messages"])
 
 
 @attrs.frozen
@@ -153,10 +139,10 @@ def run_population(sizes: Sizes, seed: int) -> dict[str, int]:
 
 
 def run_saturated(sizes: Sizes, seed: int) -> Outcome:
-    """One Population on a ring where every agent holds a token: 10^6-message batches."""
-    big = SATURATED["full" if sizes["messages"] >= SIZES["full"]["messages"] else "quick"]
-    world = population_ring(big["agents"], big["tokens"], big["messages"], seed)
-    return Outcome(statistic=summary(world, world["ring"].received.tolist()), work=big["messages"])
+    """One Population on a ring where every agent holds a token: batches of ``big_agents``."""
+    agents, messages = sizes["big_agents"], sizes["big_messages"]
+    world = population_ring(agents, agents, messages, seed)
+    return Outcome(statistic=summary(world, world["ring"].received.tolist()), work=messages)
 
 
 IMPLEMENTATIONS: list[tuple[str, Callable[[Sizes, int], Any]]] = [

@@ -23,5 +23,5 @@ def run_world(societies: int, encounters: int, seed: int) -> float:
 
 
 IMPLEMENTATIONS: list[tuple[str, Callable[[int, int, int], float]]] = [
-    ("npolitics sugar-spice world (numpy population)", run_world),
+    ("npolitics population", run_world),
 ]

@@ -9,7 +9,7 @@ still visible at ``until`` (expectation subjects·e^(−until/θ)); the harness 
 Run this file to time the seed's approach (a loop over subjects every 0.1 s tick) and this
 one in the same process, on 10 000 subjects over 1 000 s::
 
-    python -m benchmarks.cases.info_decay_npolitics
+    python -m benchmarks.npolitics_impl.info_decay
 """
 
 from __future__ import annotations

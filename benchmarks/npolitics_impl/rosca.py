@@ -4,8 +4,7 @@ They run the very functions of ``benchmarks/models/rosca_cadcad_model.py`` (gene
 partial state update blocks, swept parameters in their deterministic form) through
 ``npolitics.cadcad.run``, timed from model set-up to the output DataFrame like cadCAD's and
 radCAD's, and report the same frame digest, so that identical frames show as identical
-statistics. The case's description, sizes and work are re-exported so that this module also
-runs on its own.
+statistics. The case "rosca_cadcad" lists ``IMPLEMENTATIONS`` beside cadCAD and radCAD.
 """
 
 from __future__ import annotations
@@ -15,10 +14,6 @@ from collections.abc import Callable
 from typing import Any
 
 from benchmarks._harness import Outcome, Sizes, needs
-from benchmarks.cases.rosca_cadcad import DESCRIPTION as DESCRIPTION
-from benchmarks.cases.rosca_cadcad import SIZES as SIZES
-from benchmarks.cases.rosca_cadcad import UNIT as UNIT
-from benchmarks.cases.rosca_cadcad import work as work
 from benchmarks.models import rosca_cadcad_model as model
 
 
