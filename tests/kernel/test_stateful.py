@@ -185,7 +185,7 @@ class KernelMachine(RuleBasedStateMachine):
             assert self.world.now == self.twin.now
 
 
-KernelMachine.TestCase.settings = settings(KernelMachine.TestCase.settings, stateful_step_count=25)
+KernelMachine.TestCase.settings = settings(KernelMachine.TestCase.settings, stateful_step_count=40)
 TestKernel = KernelMachine.TestCase
 
 
