@@ -159,7 +159,7 @@ class World:
         elif isinstance(agents, Agent):
             kind, agent_type, members, size = "agent", type(agents), [agents], 1
         else:
-            members = list(agents)
+            members = list(agents) if isinstance(agents, Iterable) else []
             types = {type(a) for a in members}
             if not members or not all(isinstance(a, Agent) for a in members) or len(types) > 1:
                 raise TypeError(
@@ -732,12 +732,16 @@ class World:
             "next_sample": self._next_sample,
             "counters": (self._instants, self._delivered, self._batches),
         }
-        return Snapshot(
-            world=self.name,
-            time=self._now,
-            groups=tuple(self._groups),
-            data=pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL),
-        )
+        try:
+            data = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, AttributeError, TypeError) as exc:
+            # Typically a class or lambda defined inside a function: pickle cannot find it.
+            raise TypeError(
+                f"world {self.name!r} cannot be snapshotted (run() snapshots it to roll back "
+                f"a failed instant): {exc}. Define agent and message classes at module level "
+                "and keep lambdas out of agent state, or run with rollback=False"
+            ) from exc
+        return Snapshot(world=self.name, time=self._now, groups=tuple(self._groups), data=data)
 
     def restore(self, snapshot: Snapshot) -> None:
         """Put the world back in the state of ``snapshot``, taken from a world composed alike."""
