@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 from dataclasses import asdict, dataclass, field
@@ -174,7 +175,9 @@ def main(argv: list[str] | None = None) -> None:
         case = load_case(name)
         rows = run_case(case, mode, repeats, args.seed)
         reference = set_ratios(rows)
-        print(format_table(case, mode, rows, reference) + "\n", flush=True)
+        load = os.getloadavg()  # other work on the machine during the case skews its times
+        print(format_table(case, mode, rows, reference), flush=True)
+        print(f"   load average after the case: {load[0]:.2f} (1 min), {load[1]:.2f} (5 min)\n")
         report["cases"].append(
             {
                 "name": name,
@@ -182,6 +185,7 @@ def main(argv: list[str] | None = None) -> None:
                 "unit": case.unit,
                 "sizes": dict(case.sizes[mode]),
                 "reference": reference,
+                "load_average": list(load),
                 "results": [asdict(row) for row in rows],
             }
         )
