@@ -2,6 +2,9 @@
 
     python benchmarks/run.py [--quick] [--json FILE] [--case NAME ...] [--repeats R] [--seed S]
 
+A full run of every case (no --quick, no --case) also writes docs/benchmarks.md and its figure
+through benchmarks/report.py, unless --no-docs.
+
 Every repeat of every implementation runs in a fresh spawned process; the table shows the
 median wall time over the repeats, the throughput at that median, the peak RSS and the key
 statistic of the first repeat, and the time per unit of work relative to the reference
@@ -26,6 +29,7 @@ if __package__ in (None, ""):  # run as a script: make the repo root importable
 
 from benchmarks._harness import (
     MEMORY_METHOD,
+    REPO_ROOT,
     Case,
     Run,
     case_names,
@@ -34,6 +38,9 @@ from benchmarks._harness import (
     machine_info,
     measure,
 )
+
+DEFAULT_JSON = REPO_ROOT / "benchmarks" / "out" / "full.json"
+"""Where a full run of every case keeps its JSON when no --json is given (git-ignored)."""
 
 
 @dataclass
@@ -160,6 +167,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--case", nargs="+", choices=case_names(), help="cases to run (all)")
     parser.add_argument("--repeats", type=int, help="repeats per implementation (full: 3)")
     parser.add_argument("--seed", type=int, default=1, help="seed handed to every run")
+    parser.add_argument(
+        "--no-docs",
+        action="store_true",
+        help="a full run of every case writes docs/benchmarks.md (and its JSON to "
+        f"{DEFAULT_JSON.relative_to(REPO_ROOT)} unless --json); this skips that",
+    )
     return parser.parse_args(argv)
 
 
@@ -189,9 +202,17 @@ def main(argv: list[str] | None = None) -> None:
                 "results": [asdict(row) for row in rows],
             }
         )
-    if args.json:
-        args.json.write_text(json.dumps(report, indent=2) + "\n")
-        print(f"wrote {args.json}")
+    complete = mode == "full" and not args.case and not args.no_docs
+    path = args.json or (DEFAULT_JSON if complete else None)
+    if path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(report, indent=2) + "\n")
+        print(f"wrote {path}")
+    if complete:
+        from benchmarks import report as page
+
+        page.write([path], page.DOCS / "benchmarks.md")
+        print(f"wrote {page.DOCS / 'benchmarks.md'} and {page.FIGURE}")
 
 
 if __name__ == "__main__":
