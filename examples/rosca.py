@@ -9,17 +9,20 @@ Three questions, each over many seeded runs of a 10-member circle paying 300 a m
 3. Cheaters who stop paying once they have the pot: how many cheat, and what does it cost
    the honest members, as the reward per rating point β grows?
 
-    python examples/rosca.py
+    python examples/rosca.py          # NPOLITICS_QUICK=1: 50 circles per question
 """
 
 from __future__ import annotations
+
+import os
 
 import numpy as np
 import pandas as pd
 
 import npolitics as npl
 
-RUNS = 200
+RUNS = 50 if os.environ.get("NPOLITICS_QUICK") else 200
+"""Circles per question (50 in the test suite's quick mode)."""
 
 
 def monte_carlo(runs: int = RUNS, **params: object) -> pd.DataFrame:

@@ -133,3 +133,8 @@ def test_missing_timesteps() -> None:
 def test_hand_made_config_with_bad_runs() -> None:
     with pytest.raises(cadcad.ConfigError, match="sim config 0: 'N' must be an integer ≥ 1"):
         cadcad.jobs({"N": 0, "T": range(2), "M": [{}]})
+
+
+def test_empty_sweep_means_no_parameters() -> None:
+    """cadCAD refuses ``"M": {}``; here the functions get ``params == {}``."""
+    assert cadcad.config_sim({"N": 1, "T": range(2), "M": {}})["M"] == {}
