@@ -9,6 +9,7 @@
    (c) a small grand experiment (100 workers × 100 facts per worker): targets from 100 facts
        against targets over all 10 000.
    Each curve is the mean of several seeds, smoothed; ``--quick`` shortens everything.
+3. The forgetful office's cycles: one run each of seed and corrected over 50 000 ticks.
 """
 
 from __future__ import annotations
@@ -100,6 +101,26 @@ def fidelity(scale: int) -> None:
     print("wrote", path)
 
 
+def cycles(scale: int) -> None:
+    """One run each of the forgetful office for 50 000 ticks: seed against corrected."""
+    steps = 50_000 // scale
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    panel(
+        ax,
+        "forgetful, forget_rate=0.01, one run each, smoothed over 1001 ticks",
+        {
+            fid: mean_rate(1, steps, variant="forgetful", fidelity=fid)
+            for fid in ("seed", "corrected")
+        },
+        max(1, 1001 // scale),
+    )
+    fig.tight_layout()
+    path = OUT / "ko_forgetful_cycles.png"
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    print("wrote", path)
+
+
 def notebook(quick: bool) -> None:
     """The notebook's figures, drawn by the example script."""
     spec = importlib.util.spec_from_file_location("knowledge_office_example", EXAMPLE)
@@ -115,5 +136,6 @@ if __name__ == "__main__":
     if "--out" in sys.argv:
         OUT = Path(sys.argv[sys.argv.index("--out") + 1])
         OUT.mkdir(parents=True, exist_ok=True)
+    cycles(10 if quick else 1)
     fidelity(10 if quick else 1)
     notebook(quick)

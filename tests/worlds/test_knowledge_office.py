@@ -69,6 +69,7 @@ def test_registered_with_the_notebook_settings_as_defaults() -> None:
         ({"implementation": "gpu"}, ["implementation", "population"]),
         ({"fidelity": "exact"}, ["fidelity", "corrected"]),
         ({"beta_a": 0.0}, ["beta_a", "> 0"]),
+        ({"workers": 100_000, "facts_per_worker": 100_000}, ["facts_per_worker", "2**31"]),
         (
             {
                 "variant": "database",

@@ -55,6 +55,11 @@ class Params:
     )
 
     def __attrs_post_init__(self) -> None:
+        if self.total_facts > 2**31 - 1:
+            raise npl.ParameterError(
+                "the number of facts (facts, or workers × facts_per_worker) must be < 2**31, "
+                f"got {self.total_facts}"
+            )
         total = self.socialise_rate + self.database_query_rate + self.database_write_rate
         if self.variant == "database" and total > 1 + 1e-12:
             raise npl.ParameterError(
