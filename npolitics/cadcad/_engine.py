@@ -138,8 +138,6 @@ def advance(run: CadcadRun, timestep: int) -> dict[str, Any]:
             s["substep"], s["timestep"], s["run"] = substep, timestep, run_number
             rows.append(s)
             previous = s
-    except ModelError:
-        raise
     except Exception as exc:
         culprit = _culprit(exc, block)
         where = f" in {function_name(culprit)}" if culprit is not None else ""

@@ -37,8 +37,10 @@ def test_update_returning_a_non_pair() -> None:
     ]
     with pytest.raises(
         cadcad.ModelError, match=r"block 1: state update .*s_bare returned 2 .*pair"
-    ):
+    ) as info:
         run(blocks)
+    where = "npolitics.cadcad: block 1, subset 0, run 1, timestep 1, substep 2"
+    assert info.value.__notes__ == [where]
 
 
 def test_update_naming_an_unknown_variable() -> None:
