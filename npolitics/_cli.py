@@ -163,7 +163,7 @@ def _describe_world(name: str) -> list[str]:
 def _run(args: argparse.Namespace) -> int:
     try:
         exp = _experiment(args)
-        metric = _plot_metric(args.metric, _metrics_of(exp))
+        metric = _plot_metric(args.metric, exp.metrics())
         if args.by is not None and args.by not in exp.swept:
             raise UsageError(
                 f"--by {args.by!r} is not a swept parameter; swept: "
@@ -237,12 +237,6 @@ def _parse_params(spec: WorldSpec[Any], items: Sequence[str]) -> dict[str, Any]:
         values = [declared[key].parse(v.strip()) for v in texts]
         params[key] = values if len(values) > 1 else values[0]
     return params
-
-
-def _metrics_of(exp: Experiment) -> tuple[str, ...]:
-    if exp.keep is not None:
-        return exp.keep
-    return exp.spec(seed=0, **exp.points()[0]).metrics
 
 
 def _plot_metric(asked: str | None, metrics: Sequence[str]) -> str:

@@ -15,6 +15,7 @@ import hashlib
 import importlib
 import itertools
 import json
+import math
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -188,6 +189,13 @@ class Experiment:
             seed = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
         if not isinstance(seed, int | np.integer) or isinstance(seed, bool) or seed < 0:
             raise ValueError(f"seed must be an integer ≥ 0, got {seed!r}")
+        if sample_every is not None and not (
+            isinstance(sample_every, int | float | np.number)
+            and not isinstance(sample_every, bool)
+            and math.isfinite(sample_every)
+            and sample_every > 0
+        ):
+            raise ValueError(f"sample_every must be a finite number > 0, got {sample_every!r}")
         if isinstance(keep, str):
             keep = (keep,)
         swept = tuple(k for k, v in params.items() if _is_sweep(v))
@@ -264,7 +272,8 @@ class Experiment:
         """Every run's record, as runs finish (in no particular order)."""
         backend = default_backend(self.size) if backend is None else backend
         check_backend(backend)
-        self._check_keep()
+        if self.keep is not None:
+            self.metrics()
         by_value = backend not in ("serial", "processes")
         return imap_unordered(
             run_task,
@@ -351,13 +360,18 @@ class Experiment:
             sample_every=description["sample_every"],
         )
 
-    def _check_keep(self) -> None:
+    def metrics(self) -> tuple[str, ...]:
+        """The metrics every run keeps; a name in ``keep`` the world lacks is a ValueError.
+
+        It builds the first point's world once to learn its metrics.
+        """
+        names = self.spec(seed=0, **self._points[0]).metrics
         if self.keep is None:
-            return
-        world = self.spec(seed=0, **self._points[0])
-        unknown = [k for k in self.keep if k not in world.metrics]
+            return names
+        unknown = [k for k in self.keep if k not in names]
         if unknown:
             raise ValueError(
                 f"keep names unknown metric(s) {', '.join(map(repr, unknown))}; world "
-                f"{self.spec.name!r} has {', '.join(map(repr, world.metrics)) or 'no metrics'}"
+                f"{self.spec.name!r} has {', '.join(map(repr, names)) or 'no metrics'}"
             )
+        return self.keep

@@ -171,3 +171,11 @@ def test_ctrl_c_keeps_the_finished_runs_in_the_output_file(tmp_path: Path) -> No
     done = set(kept.frame()["run"])
     records = [npl._experiment.run_task(t) for t in exp.tasks() if t.run in done]
     pd.testing.assert_frame_equal(kept.frame(), exp.results(records).frame(), check_exact=True)
+
+
+def test_an_unknown_kept_metric_is_refused_before_running(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, _, err = run_cli(capsys, "run", COINS, "--steps", "3", "--keep", "nope")
+    assert status == 2
+    assert "keep names unknown metric(s) 'nope'" in err

@@ -137,6 +137,8 @@ def test_keep_names_only_metrics_the_world_has() -> None:
         ({"until": 3.0}, ValueError, "steps=N or until=T"),
         ({"steps": None}, ValueError, "steps=N or until=T"),
         ({"seed": -1}, ValueError, "seed must be an integer ≥ 0"),
+        ({"sample_every": 0}, ValueError, "sample_every must be a finite number > 0"),
+        ({"sample_every": math.nan}, ValueError, "sample_every must be a finite number > 0"),
     ],
 )
 def test_bad_experiments_fail_before_any_run(
