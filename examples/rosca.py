@@ -1,6 +1,7 @@
 """How defaults and cheating spread in a ROSCA circle: a Monte Carlo over the ``rosca`` world.
 
-Three questions, each over many seeded runs of a 10-member circle paying 300 a month:
+Three questions, each over many seeded runs of a 10-member circle paying 300 a month (an
+``npolitics.Experiment`` for the first two, which need only the world's metrics):
 
 1. With every member broke (10 % monthly defaults, independently), how often is a month's
    pot collected in full? Theory: 0.9^10 ≈ 0.349.
@@ -25,19 +26,14 @@ RUNS = 50 if os.environ.get("NPOLITICS_QUICK") else 200
 """Circles per question (50 in the test suite's quick mode)."""
 
 
-def monte_carlo(runs: int = RUNS, **params: object) -> pd.DataFrame:
-    """One frame of every run's monthly metrics, with a ``run`` column (seeds 0 … runs − 1)."""
-    spec = npl.load_world("rosca")
-    frames = []
-    for seed in range(runs):
-        world = spec(seed=seed, **params)
-        frame = world.run(steps=world.params.members, check=True).frame()
-        frames.append(frame.assign(run=seed))
-    return pd.concat(frames, ignore_index=True)
+def monte_carlo(params: dict[str, object]) -> pd.DataFrame:
+    """Every run's monthly metrics (columns ``run``, swept parameters, ``t``, metrics)."""
+    experiment = npl.Experiment("rosca", params=params, runs=RUNS, steps=10, seed=1)
+    return experiment.run(backend="serial", quiet=True).frame()
 
 
 def pots_in_full() -> None:
-    frame = monte_carlo(broke=10, default_probability=0.1)
+    frame = monte_carlo({"broke": 10, "default_probability": 0.1})
     full = (frame["defaults"] == 0).mean()
     se = np.sqrt(full * (1 - full) / len(frame))
     print(f"1. all broke, p = 0.1: pot collected in full in {full:.3f} ± {se:.3f} of months")
@@ -46,10 +42,11 @@ def pots_in_full() -> None:
 
 def contagion() -> None:
     print("2. one member defaulting half the time, nine influenced members:")
-    for theta in (0.1, 0.2, 0.3):
-        frame = monte_carlo(broke=1, default_probability=0.5, influenced=9, theta=theta)
-        by_month = frame.groupby("t")["defaults"].mean()
-        final = frame[frame["t"] == 9]["paid_in_full"].mean()
+    sweep = {"broke": 1, "default_probability": 0.5, "influenced": 9, "theta": [0.1, 0.2, 0.3]}
+    frame = monte_carlo(sweep)
+    for theta, runs in frame.groupby("theta"):
+        by_month = runs.groupby("t")["defaults"].mean()
+        final = runs[runs["t"] == 9]["paid_in_full"].mean()
         print(
             f"   θ = {theta}: mean defaults in months 0, 1, 5, 9: "
             + ", ".join(f"{by_month[m]:.2f}" for m in (0, 1, 5, 9))
