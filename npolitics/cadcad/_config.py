@@ -106,7 +106,12 @@ def jobs(sim_config: SimConfig, *, simulation: int = 0) -> list[Job]:
     where cadCAD numbers runs consecutively across subsets (1, 2, 3, … one per subset).
     Parameters are deep-copied once, as cadCAD does; the runs of one subset share them.
     """
-    configs = [sim_config] if isinstance(sim_config, Mapping) else list(sim_config)
+    if isinstance(sim_config, Mapping):
+        configs = [sim_config]
+    elif isinstance(sim_config, Sequence) and not isinstance(sim_config, str):
+        configs = list(sim_config)
+    else:
+        configs = []
     if not configs or not all(isinstance(c, Mapping) for c in configs):
         raise ConfigError(
             "sim_config must be what config_sim returns: a dict, or a non-empty list of dicts"

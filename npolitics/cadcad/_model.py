@@ -10,6 +10,7 @@ random stream sees its draws in that order), so :class:`Model` reproduces it.
 from __future__ import annotations
 
 import difflib
+import inspect
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -98,6 +99,11 @@ def compile_model(
         if not isinstance(name, str):
             raise ModelError(f"state variable names must be strings, got {name!r}")
     labelled = _labelled(partial_state_update_blocks)
+    if not labelled:
+        raise ModelError(
+            "there are no partial state update blocks: give at least one "
+            "{'policies': {...}, 'variables': {...}}"
+        )
     raw = [(label, *_parts(label, block)) for label, block in labelled]
     policy_order = _union(policies for _, policies, _ in raw)
     variable_order = _union(variables for _, _, variables in raw)
@@ -106,6 +112,10 @@ def compile_model(
         for name, f in (*policies.items(), *variables.items()):
             if not callable(f):
                 raise ModelError(f"{label}: {name!r} maps to {f!r}, which is not a function")
+        for name, f in policies.items():
+            _check_arity(label, "policy", name, f, (4,), _POLICY_SIGNATURE)
+        for name, f in variables.items():
+            _check_arity(label, "state update", name, f, (5, 6), _UPDATE_SIGNATURE)
         compiled_policies: tuple[tuple[str, Policy | None], ...]
         if policy_order:
             compiled_policies = tuple((name, policies.get(name)) for name in policy_order)
@@ -160,6 +170,31 @@ def _parts(label: str, block: Any) -> tuple[dict[str, Policy], dict[str, Update]
             raise ModelError(f"{label}: {key!r} must map names to functions, got {part!r}")
         parts.append(dict(part))
     return parts[0], parts[1]
+
+
+_POLICY_SIGNATURE = "(params, substep, state_history, previous_state)"
+_UPDATE_SIGNATURE = "(params, substep, state_history, previous_state, policy_input)"
+
+
+def _check_arity(
+    label: str, kind: str, name: str, f: Any, counts: tuple[int, ...], signature: str
+) -> None:
+    """Refuse a function that cannot be called with cadCAD's positional arguments."""
+    try:
+        parameters = inspect.signature(f)
+    except (TypeError, ValueError):  # no signature to read (some builtins): let it run
+        return
+    for count in counts:
+        try:
+            parameters.bind(*range(count))
+        except TypeError:
+            continue
+        return
+    raise ModelError(
+        f"{label}: {kind} {name!r} ({function_name(f)}({', '.join(parameters.parameters)})) "
+        "cannot be called as "
+        f"cadCAD calls it: {signature}"
+    )
 
 
 def _union(dicts: Any) -> list[str]:

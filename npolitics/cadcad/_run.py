@@ -79,8 +79,8 @@ def run(
     ``"dask"``, a scheduler address or a ``distributed.Client``); the model's functions
     must then be importable by the workers (defined in a module, not in ``__main__``).
     """
-    model = compile_model(initial_state, partial_state_update_blocks, policy_ops)
     todo = jobs(sim_config)
+    model = compile_model(initial_state, partial_state_update_blocks, policy_ops)
     check_backend(backend)
     with collector_paused():
         if backend == "serial":

@@ -140,3 +140,23 @@ def test_hand_made_config_with_bad_runs() -> None:
 def test_empty_sweep_means_no_parameters() -> None:
     """cadCAD refuses ``"M": {}``; here the functions get ``params == {}``."""
     assert cadcad.config_sim({"N": 1, "T": range(2), "M": {}})["M"] == {}
+
+
+def test_no_blocks() -> None:
+    with pytest.raises(cadcad.ModelError, match="no partial state update blocks"):
+        run([])
+
+
+def test_function_of_the_wrong_arity() -> None:
+    """Caught before running, with the signature cadCAD calls it with."""
+
+    def p_short(params: Any, s: Any) -> dict[str, Any]:
+        return {}
+
+    with pytest.raises(cadcad.ModelError, match=r"policy 'p'.*p_short\(params, s\).*substep"):
+        run([{"policies": {"p": p_short}, "variables": {"x": s_x}}])
+
+
+def test_sim_config_of_the_wrong_type() -> None:
+    with pytest.raises(cadcad.ConfigError, match="a dict, or a non-empty list of dicts"):
+        cadcad.run({"x": 0}, [{"policies": {}, "variables": {}}], 7)
