@@ -352,7 +352,7 @@ def reference_curve(variant: str, workers: int, facts: int, ticks: int, seed: in
     return list(ref.run_v2(ws, ticks))
 
 
-WORKERS, FACTS, TICKS, SEEDS, BINS = 20, 100, 1000, 16, 5
+WORKERS, FACTS, TICKS, SEEDS, BINS = 20, 100, 500, 16, 5
 
 
 def binned(run: Callable[[int], list[float]], seeds: range) -> tuple[np.ndarray, np.ndarray]:
