@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from worlds.sugar_spice import find_attractors, long_run_payoff, sugar_spice
+from worlds.sugar_spice import find_attractors, long_run_payoff, moves_of, sugar_spice
 
 OUT = Path(__file__).parent / "sugar_spice"
 
@@ -46,6 +46,29 @@ def attractors(runs: int = 128, encounters: int = 2_000_000) -> None:
     trace = df.attrs["trace"]  # (checks + 1, runs), one check per 10⁴ encounters
     np.save(OUT / "attractors_trace.npy", trace)
     _save(_stability(trace, 10_000), "stability")
+
+
+def attractors_fast(initial: tuple[int, int] | None = None) -> None:
+    """Experiment 1 from scratch with learning 10× faster (α = 0.1): 128 runs × 2·10⁶."""
+    name = "attractors_fast" if initial is None else "tit_for_tat_fast"
+    df = find_attractors(
+        memory=1,
+        runs=128 if initial is None else 32,
+        seed=7,
+        initial=initial,
+        window=1_000_000,
+        max_encounters=2_000_000,
+        min_encounters=2_000_000,
+        learning_rate=0.1,
+        trace=True,
+    )
+    _save(df, name)
+    np.save(OUT / f"{name}_trace.npy", df.attrs["trace"])
+
+
+def tit_for_tat_fast() -> None:
+    """Mutual tit-for-tat with α = 0.1: 32 runs × 2·10⁶ encounters."""
+    attractors_fast((0xA, 0xA))
 
 
 def _stability(trace: np.ndarray, step: int) -> pd.DataFrame:
@@ -141,24 +164,37 @@ def memory0() -> None:
     _save(pd.DataFrame(rows), "memory0")
 
 
+def memory0_fast() -> None:
+    """Zero-memory couples with learning 10× faster (α = 0.1), as in the growth runs."""
+    df = find_attractors(
+        memory=0,
+        runs=16,
+        seed=3,
+        window=50_000,
+        max_encounters=200_000,
+        min_encounters=200_000,
+        learning_rate=0.1,
+    )
+    _save(df, "memory0_fast")
+
+
 def exploration() -> None:
     """0x6/0x6 and 0xF/0x6: exact and simulated payoffs as exploration shrinks."""
     rows = []
     for eps in (0.1, 0.03, 0.01, 0.003, 0.001):
         exact66 = long_run_payoff(0x6, 0x6, exploration=eps)[0]
         exact_f6 = long_run_payoff(0xF, 0x6, exploration=eps)
-        # Learning all but off (α = 10⁻⁹): the payoff of the fixed pair, simulated.
+        # The pair's codes written into the Q-values with a margin of 1000 and learning all
+        # but off (α = 10⁻⁹): the payoff of the fixed pair, simulated.
         sim = {}
         for pair in ((0x6, 0x6), (0xF, 0x6)):
             w = sugar_spice(
-                seed=4,
-                societies=64,
-                initial_a=pair[0],
-                initial_b=pair[1],
-                exploration=eps,
-                learning_rate=1e-9,
-                sample_every=200_000,
+                seed=4, societies=64, exploration=eps, learning_rate=1e-9, sample_every=50_000
             )
+            q = w["traders"].q
+            q[:] = 0.0
+            for agent, code in enumerate(pair):
+                q[agent::2, np.arange(5), moves_of(code)] = 1000.0
             w.run(steps=50_000, rollback=False)
             t = w["traders"]
             sim[pair] = (
@@ -271,6 +307,9 @@ if __name__ == "__main__":
         "exploration": exploration,
         "growth": growth,
         "growth_fast": growth_fast,
+        "attractors_fast": attractors_fast,
+        "tit_for_tat_fast": tit_for_tat_fast,
+        "memory0_fast": memory0_fast,
         "plots": plots,
     }
     stages[sys.argv[1]]()
