@@ -101,9 +101,9 @@ def codes_from_q(q: FloatArray, memory: int) -> npt.NDArray[np.int64]:
     """
     steals = q[..., 1] > q[..., 0]
     if memory == 0:
-        return steals[..., FIRST].astype(np.int64)
+        return np.asarray(steals[..., FIRST], np.int64)
     weights = np.array([1, 2, 4, 8, 0], np.int64)
-    return (steals.astype(np.int64) * weights).sum(axis=-1)
+    return np.asarray((steals.astype(np.int64) * weights).sum(axis=-1), np.int64)
 
 
 def payoff_table(value: Any) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -140,7 +140,7 @@ def payoff_table(value: Any) -> tuple[tuple[float, float], tuple[float, float]]:
 
 def _steal_probability(moves: npt.NDArray[np.int64], exploration: float) -> FloatArray:
     """P(steal) in each state of an epsilon-greedy agent (exploring picks either move)."""
-    return (1.0 - exploration) * moves + exploration / 2.0
+    return np.asarray((1.0 - exploration) * moves + exploration / 2.0, np.float64)
 
 
 def _swap(state: int) -> int:
