@@ -248,8 +248,17 @@ class World:
     def send(
         self, to: Address | str, channel: str, message: Any, *, at: Time | None = None
     ) -> None:
-        """Send a message from outside the society, due at time ``at`` (default: now)."""
-        base = self._now if self._now is not None else self._sample_start
+        """Send a message from outside the society, due at time ``at``.
+
+        Before the first run ``at`` defaults to the start of sampling; once the world has run
+        through ``now``, the instant at ``now`` is over and sampled, so ``at`` must be later.
+        """
+        if at is None and self._now is not None:
+            raise DelayError(
+                f"the world has run through t={self._now}: say when the message is due, "
+                f"with at= a time after {self._now}"
+            )
+        base = self._sample_start
         if at is not None and (
             isinstance(at, bool)
             or not isinstance(at, int | float | np.number)
@@ -257,8 +266,11 @@ class World:
         ):
             raise DelayError(f"at must be a finite time, got {at!r}")
         when = base if at is None else at
-        if self._now is not None and when < self._now:
-            raise DelayError(f"cannot send into the past: at={when} is before now={self._now}")
+        if self._now is not None and when <= self._now:
+            raise DelayError(
+                f"cannot send into the past: the world has run through t={self._now}, "
+                f"so at={when} must be later"
+            )
         self._send(when, to, channel, message, 0)
 
     # -- introspection -----------------------------------------------------------------

@@ -240,9 +240,20 @@ class TestDelays:
         world = office()
         world.run(steps=3)
         with pytest.raises(
-            npl.DelayError, match=r"cannot send into the past: at=1 is before now=2"
+            npl.DelayError,
+            match=r"cannot send into the past: the world has run through t=2, so at=1 must be",
         ):
             world.send(npl.Address("clerks", 0), "ask", Ask(), at=1)
+
+    def test_send_at_the_instant_already_run_and_sampled(self) -> None:
+        """The instant at now is over (and sampled): a message due then would go unseen."""
+        world = office()
+        world.run(steps=3)
+        with pytest.raises(npl.DelayError, match=r"at=2 must be later"):
+            world.send(npl.Address("clerks", 0), "ask", Ask(), at=2)
+        with pytest.raises(npl.DelayError, match=r"say when the message is due, with at="):
+            world.send(npl.Address("clerks", 0), "ask", Ask())
+        world.send(npl.Address("clerks", 0), "ask", Ask(), at=3)
 
 
 class TestWellbeing:
