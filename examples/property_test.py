@@ -70,6 +70,7 @@ class Traders(npl.Population):
         return np.log1p(self.coins.astype(float))
 
 
+# --8<-- [start:Treasury]
 class Treasury(npl.Agent):
     """Collects the tax and shares it equally among ``traders``. (Planted bug inside.)"""
 
@@ -83,6 +84,9 @@ class Treasury(npl.Agent):
         if share:
             ctx.broadcast("traders", "grant", Grant(share))
         self.held = 0  # BUG: the remainder held % traders vanishes
+
+
+# --8<-- [end:Treasury]
 
 
 class FixedTreasury(Treasury):
@@ -104,6 +108,7 @@ class Params:
     tax: int = npl.param(1, ge=0, help="coins each trader pays per tick, if it has them")
 
 
+# --8<-- [start:compose]
 def compose(treasury: type[Treasury]) -> npl.WorldSpec[Params]:
     """The tax world with the given treasury type."""
 
@@ -114,7 +119,7 @@ def compose(treasury: type[Treasury]) -> npl.WorldSpec[Params]:
         )
         bank = world.add("treasury", treasury(traders=p.traders))
         world.clock("traders", "tick")
-        world.metric("gini_free_total", lambda w: float(traders.coins.sum() + bank.held))
+        world.metric("held", lambda w: float(bank.held))
         money = p.traders * p.endowment
         world.invariant("money conserved", lambda w: int(traders.coins.sum()) + bank.held == money)
         world.invariant("no debts", lambda w: bool((traders.coins >= 0).all()))
@@ -123,6 +128,8 @@ def compose(treasury: type[Treasury]) -> npl.WorldSpec[Params]:
 
 
 buggy = compose(Treasury)
+# --8<-- [end:compose]
+
 fixed = compose(FixedTreasury)
 
 

@@ -9,6 +9,7 @@ as one :class:`WorldCheckError` naming the parameters, seed, instant and invaria
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -247,8 +248,10 @@ def _report(
     horizon = f"steps={steps}" if until is None else f"until={until!r}"
     reference = world if isinstance(world, str) else None
     if isinstance(world, npl.WorldSpec):
-        reference = world_reference(world)
-    if reference is not None and ":" in reference:
+        reference = world_reference(world) or _find(world)
+    if reference is not None and reference.startswith("__main__:"):
+        build = reference.partition(":")[2]
+    elif reference is not None and ":" in reference:
         module, _, attribute = reference.partition(":")
         build = f"from {module} import {attribute}; {attribute}"
     elif reference is not None:
@@ -271,6 +274,16 @@ def _report(
         invariant=invariant,
         time=time,
     )
+
+
+def _find(spec: npl.WorldSpec[Any]) -> str | None:
+    """``module:attribute`` of a spec kept in its build function's module under another name
+    (a spec made by a factory, as ``buggy = compose(Treasury)``)."""
+    module = sys.modules.get(spec.build.__module__)
+    for attribute, value in vars(module).items() if module is not None else ():
+        if value is spec:
+            return f"{spec.build.__module__}:{attribute}"
+    return None
 
 
 def world_test(world: WorldLike, **kwargs: Any) -> Callable[[], None]:
