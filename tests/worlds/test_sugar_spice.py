@@ -181,6 +181,46 @@ def test_fixed_pairs_pay_their_exact_long_run_payoff() -> None:
     assert abs(per_society.mean() - exact) < 4 * se
 
 
+def test_decaying_exploration_stops_exploring() -> None:
+    """With ε = 1 halving every 5 encounters, agents are greedy after a few hundred: two agents
+    whose Q-values hold 0x6 by a wide margin then trade every time and earn exactly 3."""
+    world = sugar_spice(
+        seed=1,
+        societies=8,
+        exploration=1.0,
+        schedule="exponential",
+        half_life=5.0,
+        learning_rate=1e-9,
+    )
+    world.run(steps=300)
+    t = world["traders"]
+    t.q[:] = 0.0
+    t.q[:, np.arange(5), moves_of(SEED_TABLE)] = 1000.0
+    world.run(steps=10)  # 0x6/0x6 is back at trade/trade within two encounters
+    before = t.payoff_total.copy()
+    world.run(steps=1000)
+    assert (t.payoff_total - before).tolist() == [3.0 * 1000] * 16
+
+
+def test_constant_full_exploration_plays_at_random() -> None:
+    """With ε = 1 every move is a fair coin: the mean payoff is (3 + 0 + 4 + 1)/4 = 2,
+    within 4 standard errors (payoff s.d. √2.5 per encounter, 16·2000 encounters)."""
+    world = sugar_spice(seed=2, societies=8, exploration=1.0)
+    world.run(steps=2000)
+    t = world["traders"]
+    n = t.encounters.sum()
+    assert abs(t.payoff_total.sum() / n - 2.0) < 4 * math.sqrt(2.5 / n) * math.sqrt(2)
+
+
+def test_zero_memory_uses_one_state() -> None:
+    """memory=0: every encounter is state 4; the other states' Q-values never move."""
+    world = sugar_spice(seed=1, societies=4, memory=0, exploration=0.2)
+    world.run(steps=500)
+    q = world["traders"].q
+    assert (q[:, :4] == 1.0).all()
+    assert set(world["traders"].codes().tolist()) <= {0, 1}
+
+
 def test_find_attractors_table() -> None:
     """One row per pair with the documented columns; counts add up to the runs."""
     df = find_attractors(
