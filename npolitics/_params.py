@@ -64,6 +64,15 @@ class ParamInfo:
 def _check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     info: ParamInfo = attribute.metadata[_PARAM]
     kind = _kind(attribute.type)
+    if value is None and attribute.default is not None:
+        # None is a value only for a parameter whose default is None ("not set").
+        if kind is not None:
+            wanted = f"{_article(kind)} ({info.describe()})"
+        elif info.choices is not None:
+            wanted = info.describe()
+        else:
+            wanted = f"a value like its default {attribute.default!r}"
+        raise ParameterError(f"parameter {attribute.name!r} must be {wanted}, got None")
     if kind is not None and value is not None and not _is(value, kind):
         raise ParameterError(
             f"parameter {attribute.name!r} must be {_article(kind)} ({info.describe()}), "
