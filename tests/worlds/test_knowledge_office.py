@@ -119,6 +119,23 @@ def test_every_variant_runs_with_its_invariants(
     assert frame["work_rate"].iloc[10:].sum() > 0
 
 
+def test_invariants_hold_under_generated_parameters() -> None:
+    """Every variant, implementation and fidelity, with rates drawn from their ranges."""
+    import npolitics.testing as nt
+
+    report = nt.check_world(
+        "knowledge-office",
+        max_examples=40,
+        steps=25,
+        params={
+            "variant": st.sampled_from(VARIANTS),
+            "workers": st.integers(1, 12),
+            "facts_per_worker": st.integers(1, 20),
+        },
+    )
+    assert report.examples == 40
+
+
 def test_same_seed_same_run() -> None:
     """Same seed and parameters: identical frames."""
     runs = [
