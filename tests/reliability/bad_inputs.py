@@ -305,6 +305,10 @@ def config_sim(config: Any) -> Callable[[], Any]:
     return call
 
 
+def build(name: str, **params: Any) -> Callable[[], Any]:
+    return lambda: npl.load_world(name)(seed=0, **params)
+
+
 def _cadcad_error(name: str) -> type[BaseException]:
     from npolitics import cadcad
 
@@ -318,6 +322,7 @@ P = "parameters"
 POL = "policies"
 E = "experiment"
 C = "CLI"
+W = "worlds"
 CAD = "cadcad"
 
 ROWS: list[Row] = [
@@ -467,6 +472,8 @@ ROWS: list[Row] = [
         "'workers' must be an integer", lambda: spec(workers=True)),
     Row("param-range", P, "spec(workers=0)", npl.ParameterError,
         "'workers' must be ≥ 1, got 0", lambda: spec(workers=0)),
+    Row("param-none", P, "spec(rate=None)", npl.ParameterError,
+        "'rate' must be a number (≥ 0 and ≤ 1), got None", lambda: spec(rate=None)),
     Row("param-nan", P, "spec(rate=nan)", npl.ParameterError,
         "'rate' must be ≥ 0 and ≤ 1, got nan", lambda: spec(rate=math.nan)),
     Row("param-choice", P, 'spec(mode="c")', npl.ParameterError,
@@ -511,6 +518,35 @@ ROWS: list[Row] = [
         "workers must be ≥ 1", run_experiment(backend="processes", workers=0)),
     Row("experiment-dask-address", E, 'exp.run(backend="dask://")', npl.BackendError,
         "cannot reach the Dask scheduler", run_experiment(backend="dask://")),
+    # The worlds: their parameter classes check ranges and cross-field rules
+    Row("info-decay-pool", W, 'info-decay: initial_active_count=200, snippets=100',
+        npl.ParameterError, "more than the pool holds",
+        build("info-decay", initial_active_count=200, snippets=100)),
+    Row("info-decay-infinite", W, "info-decay: lifetime_mean_time=inf", npl.ParameterError,
+        "'lifetime_mean_time' must be finite", build("info-decay", lifetime_mean_time=math.inf)),
+    Row("info-decay-mode", W, 'info-decay: mode="chaos"', npl.ParameterError,
+        "'mode' must be one of 'static', 'decay', 'dynamic_pool'",
+        build("info-decay", mode="chaos")),
+    Row("knowledge-office-variant", W, 'knowledge-office: variant="lazy"', npl.ParameterError,
+        "'variant' must be one of", build("knowledge-office", variant="lazy")),
+    Row("knowledge-office-rate", W, "knowledge-office: forget_rate=1.5", npl.ParameterError,
+        "'forget_rate' must be ≥ 0 and ≤ 1", build("knowledge-office", forget_rate=1.5)),
+    Row("rosca-members", W, "rosca: members=1", npl.ParameterError, "'members' must be ≥ 2",
+        build("rosca", members=1)),
+    Row("rosca-kinds", W, "rosca: cheaters=20, members=10", npl.ParameterError,
+        "is more than the 10 members", build("rosca", cheaters=20, members=10)),
+    Row("rosca-contribution", W, "rosca: contribution=0", npl.ParameterError,
+        "'contribution' must be > 0", build("rosca", contribution=0)),
+    Row("sugar-spice-growth", W, 'sugar-spice: experiment="growth", start_agents=10, agents=5',
+        npl.ParameterError, "start_agents (10) must not exceed agents (5)",
+        build("sugar-spice", experiment="growth", start_agents=10, agents=5)),
+    Row("sugar-spice-discount", W, "sugar-spice: discount=1.0", npl.ParameterError,
+        "'discount' must be ≥ 0.0 and < 1.0", build("sugar-spice", discount=1.0)),
+    Row("sugar-spice-payoff", W, 'sugar-spice: payoff="abc"', npl.ParameterError,
+        "payoff must be a 2×2 table", build("sugar-spice", payoff="abc")),
+    Row("sugar-spice-initial", W, "sugar-spice: initial_a=3 (without initial_b)",
+        npl.ParameterError, "give initial_a and initial_b together",
+        build("sugar-spice", initial_a=3)),
     # The command line: every bad input is one line on stderr, exit status 2
     Row("cli-no-command", C, "npolitics", UsageError,
         "the following arguments are required: command", cli()),
@@ -605,7 +641,7 @@ ROWS: list[Row] = [
 
 
 SURFACES = {K: "Kernel", P: "Parameters and the registry", POL: "Policies", E: "Experiments",
-            C: "Command line", CAD: "cadCAD layer"}  # fmt: skip
+            W: "Worlds", C: "Command line", CAD: "cadCAD layer"}  # fmt: skip
 
 
 def error_name(row: Row) -> str:
