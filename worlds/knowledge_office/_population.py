@@ -48,6 +48,9 @@ class Office(npl.Population):
     lost: npt.NDArray[np.int64] = npl.column(np.int64, -1)
     known: Any = attrs.field(default=None, kw_only=True)
     pool: Any = attrs.field(default=None, kw_only=True)
+    # W of every worker, computed at a sample and reused by the next tick's settling; any
+    # change of state clears it.
+    work: Any = attrs.field(default=None, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         super().__attrs_post_init__()
@@ -74,8 +77,9 @@ class Office(npl.Population):
     def tick(self, batch: npl.Batch[npl.Tick], ctx: npl.Context) -> None:
         """Settle last tick's work, then every worker's turn of this tick, in the acting order."""
         p, rng, order = self.p, ctx.rng, batch.to
-        everyone = np.arange(self.n)
-        need = (self.target < 0) | self.known.knows(everyone, self.target)
+        done = self.work if self.work is not None else self._done()
+        self.work = None
+        need = (self.target < 0) | done
         self.target[need] = rng.integers(p.target_facts, size=int(need.sum()))
         self.turn[order] = np.arange(order.size)
         self.gained[:] = -1
@@ -172,7 +176,13 @@ class Office(npl.Population):
     def answer(self, batch: npl.Batch[Answer], ctx: npl.Context) -> None:
         """Askers learn the facts their colleagues or the database knew."""
         known = batch.known.astype(bool)
+        self.work = None
         self.known.add(batch.to[known], batch.fact.astype(np.int64)[known])
 
+    def _done(self) -> npt.NDArray[np.bool_]:
+        return self.known.knows(np.arange(self.n), self.target)
+
     def wellbeing(self) -> npt.NDArray[np.float64]:
-        return self.known.knows(np.arange(self.n), self.target).astype(float)
+        if self.work is None:
+            self.work = self._done()
+        return self.work.astype(float)
