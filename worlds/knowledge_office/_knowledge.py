@@ -70,7 +70,8 @@ class UniformKnowledge(Knowledge):
         ok = (facts >= 0) & (facts < self.facts)
         f = np.where(ok, facts, 0)
         bit = (self.bits[rows, f >> 3] >> (f & 7).astype(np.uint8)) & 1
-        return ok & (bit == 1)
+        known: Bools = ok & (bit == 1)
+        return known
 
     def add(self, rows: Ints, facts: Ints) -> Bools:
         rows = np.asarray(rows, np.int64)
@@ -84,7 +85,8 @@ class UniformKnowledge(Knowledge):
             self.bits[r, byte[new]] = old[new] | bit[new]
             self.count[r] += 1
             self._insert(r, facts[new])
-        return new
+        added: Bools = new
+        return added
 
     def facts_of(self, row: int) -> Ints:
         bits = np.unpackbits(self.bits[row], bitorder="little")[: self.facts]
@@ -312,4 +314,4 @@ class SeedKnowledge(Knowledge):
     def order_of(self, row: int) -> Ints:
         """Worker ``row``'s facts in table order: the order ``list(set)`` would give."""
         t = self.table[row, : self.mask[row] + 1]
-        return t[t >= 0]
+        return t[t >= 0].astype(np.int64)

@@ -180,9 +180,11 @@ class Office(npl.Population):
         self.known.add(batch.to[known], batch.fact.astype(np.int64)[known])
 
     def _done(self) -> npt.NDArray[np.bool_]:
-        return self.known.knows(np.arange(self.n), self.target)
+        done: npt.NDArray[np.bool_] = self.known.knows(np.arange(self.n), self.target)
+        return done
 
     def wellbeing(self) -> npt.NDArray[np.float64]:
         if self.work is None:
             self.work = self._done()
-        return self.work.astype(float)
+        w: npt.NDArray[np.float64] = self.work.astype(float)
+        return w

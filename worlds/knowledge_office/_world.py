@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 import npolitics as npl
 
@@ -52,11 +53,12 @@ def knowledge_office(p: Params, world: npl.World) -> None:
         )
 
 
-def known_counts(world: npl.World) -> np.ndarray:
+def known_counts(world: npl.World) -> npt.NDArray[np.float64]:
     """How many facts each worker knows."""
     group = world["workers"]
     if isinstance(group, Office):
-        return group.known.count.astype(float)
+        counts: npt.NDArray[np.float64] = group.known.count.astype(float)
+        return counts
     return np.array([len(worker.known) for worker in group], float)
 
 
