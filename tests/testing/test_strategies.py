@@ -7,7 +7,7 @@ import math
 import attrs
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import npolitics as npl
@@ -139,3 +139,42 @@ def test_a_population_size_can_be_fixed(crowd: Holders) -> None:
 def test_agents_are_built_from_their_fields(agent: Moody) -> None:
     assert 0 <= agent.at <= 4
     assert agent.mood == 0.0
+
+
+def _world_types(name: str) -> tuple[list[type], list[type[npl.Population]]]:
+    try:
+        spec = npl.load_world(name)
+    except (ImportError, AttributeError, npl.UnknownWorldError) as exc:
+        pytest.skip(f"world {name!r} is not importable: {exc}")
+    world = spec(seed=0, **({"societies": 1} if name == "sugar-spice" else {}))
+    kinds = [g["type"] for g in world.describe().values()]
+    assert kinds
+    groups = [world[g] for g in world]
+    types = [type(g[0]) if isinstance(g, list) else type(g) for g in groups]
+    accepts = [c.accepts for t in types for c in t.channels().values()]
+    return accepts, [t for t in types if issubclass(t, npl.Population)]
+
+
+@pytest.mark.parametrize("name", ["knowledge-office", "info-decay", "rosca", "sugar-spice"])
+def test_every_message_and_population_of_the_shipped_worlds_can_be_drawn(name: str) -> None:
+    """The strategies read real worlds' message classes and population columns."""
+    accepts, populations_ = _world_types(name)
+    for message_type in accepts:
+        drawn = _draw(messages(message_type))
+        assert drawn
+        assert all(isinstance(m, message_type) for m in drawn)
+    for population_type in populations_:
+        assert all(0 <= len(p) <= 3 for p in _draw(populations(population_type, max_n=3)))
+
+
+def _draw(strategy: st.SearchStrategy[object]) -> list[object]:
+    """Ten examples of ``strategy``."""
+    drawn: list[object] = []
+
+    @settings(max_examples=10)
+    @given(strategy)
+    def collect(x: object) -> None:
+        drawn.append(x)
+
+    collect()
+    return drawn
