@@ -230,8 +230,10 @@ def test_no_input_yields_a_traceback(folder: Path, data: st.DataObject) -> None:
 
 def test_the_installed_command_fails_in_one_line() -> None:
     """The console script (a subprocess) reports bad input in one line with status 2."""
+    script = Path(sys.executable).with_name("npolitics")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "npolitics._cli"]
     done = subprocess.run(
-        [sys.executable, "-m", "npolitics._cli", "run", "nope", "--steps", "1"],
+        [*command, "run", "nope", "--steps", "1"],
         capture_output=True,
         text=True,
         timeout=120,
