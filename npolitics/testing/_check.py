@@ -80,6 +80,7 @@ def check_world(
     until: float | None = None,
     params: Mapping[str, Any] | None = None,
     seed: int | st.SearchStrategy[int] | None = None,
+    invariants: Mapping[str, Callable[[npl.World], object]] | None = None,
     finite_wellbeing: bool = True,
     require_invariants: bool = True,
     int_span: int = 8,
@@ -94,8 +95,10 @@ def check_world(
     time ``until``. ``params`` fixes parameters (plain values) or draws them from strategies;
     with a spec the others are drawn from their declared ranges (see
     :func:`world_params` for ``int_span`` and ``scale``), with a factory only ``params`` are
-    passed. ``seed`` fixes the seed or draws it (default: any seed). ``finite_wellbeing``
-    adds the invariant that Ω is finite; ``require_invariants`` refuses a world that declares
+    passed. ``seed`` fixes the seed or draws it (default: any seed). ``invariants`` adds
+    invariants to every world built (properties a test asks of a world it does not own, with
+    the same signature as ``world.invariant``). ``finite_wellbeing`` adds the invariant that Ω
+    is finite; ``require_invariants`` refuses a world that declares
     none. ``derandomize`` makes the examples the same on every call (hypothesis' own seed).
 
     Call it from a plain test, not from inside a ``@given`` test.
@@ -112,7 +115,7 @@ def check_world(
     )
     failures: list[_Failure] = []
     counts = {"examples": 0, "instants": 0}
-    invariants: list[tuple[str, ...]] = []
+    checked: list[tuple[str, ...]] = []
 
     @settings(
         max_examples=max_examples,
@@ -138,6 +141,8 @@ def check_world(
             if not isinstance(built, npl.World):
                 raise TypeError(f"the factory returned {built!r}, not an npolitics.World")
             instance = built
+            for extra, fn in (invariants or {}).items():
+                instance.invariant(extra, fn)
             if require_invariants and not instance.invariants:
                 raise _NoInvariantsError(
                     f"world {name!r} declares no invariants: declare some with "
@@ -145,7 +150,7 @@ def check_world(
                 )
             if finite_wellbeing:
                 instance.invariant(FINITE_WELLBEING, _finite_wellbeing)
-            invariants.append(tuple(instance.invariants))
+            checked.append(tuple(instance.invariants))
             _check_initial(instance)
             before = instance.statistics().instants
             instance.run(steps, until=until, check=True)
@@ -166,7 +171,7 @@ def check_world(
         if not failures:
             raise
         raise _report(name, failures[-1], steps, until, world) from exc
-    declared = invariants[0] if invariants else ()
+    declared = checked[0] if checked else ()
     return CheckReport(name, counts["examples"], counts["instants"], declared)
 
 

@@ -139,3 +139,23 @@ def test_an_unknown_world_name_is_refused() -> None:
 test_coin_world_in_one_line = world_test(
     coin_world, max_examples=5, steps=3, params={"leak_at": -1, "blow_up_at": -1}
 )
+
+
+def test_a_test_can_add_invariants_to_a_world_it_does_not_own() -> None:
+    """``invariants=`` are checked like declared ones, and satisfy ``require_invariants``."""
+    report = check_world(
+        _worlds.no_invariants,
+        max_examples=3,
+        steps=2,
+        invariants={"no debts": lambda w: bool((w["crowd"].coins >= 0).all())},
+    )
+    assert report.invariants == ("no debts", FINITE_WELLBEING)
+    with pytest.raises(WorldCheckError) as info:
+        check_world(
+            coin_world,
+            max_examples=50,
+            steps=3,
+            params={"leak_at": -1, "blow_up_at": -1, **QUIET},
+            invariants={"nobody holds 5": lambda w: int(w["crowd"].coins.max()) < 5},
+        )
+    assert info.value.invariant == "nobody holds 5"
