@@ -152,3 +152,20 @@ def test_a_task_that_always_kills_its_worker_is_a_clear_error() -> None:
     )
     with pytest.raises(npl.BackendError, match="died 3 times"):
         experiment.run(backend="processes", workers=1)
+
+
+@pytest.mark.parametrize("at", [0, 3, HORIZON - 1])
+def test_a_handler_fault_under_run_async_loses_nothing_either(at: int) -> None:
+    """The async runtime shares the rollback: the same guarantees under ``run_async``."""
+    import trio
+
+    reference = _reference(population_world, 4, 5)
+    fault = Fault()
+    fault.arm(at)
+    world = population_world(4, 5, fault)
+    with pytest.raises(npl.HandlerError) as info:
+        trio.run(lambda: world.run_async(HORIZON, check=True))
+    assert world.now == (at - 1 if at > 0 else None)
+    fault.disarm()
+    rest = trio.run(lambda: world.run_async(until=HORIZON - 1, check=True))
+    assert npl.Results.concat([info.value.results, rest]).equals(reference)
