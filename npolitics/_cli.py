@@ -23,11 +23,18 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from ._backends import BackendError, check_backend
-from ._errors import NpoliticsError, ParameterError
+from ._errors import (
+    HandlerError,
+    InvariantError,
+    NpoliticsError,
+    ParameterError,
+    WellbeingError,
+)
 from ._experiment import Experiment, ExperimentInterrupted, resolve_world
 from ._registry import WorldSpec, world_names
 from ._sweep_results import ExperimentResults
 
+EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 _RESULT_SUFFIXES = (".parquet", ".csv")
@@ -99,7 +106,8 @@ def _output_options(parser: argparse.ArgumentParser, *, out: bool = True) -> Non
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (0, 2 for bad input, 130 for Ctrl-C)."""
+    """Run the command line; returns the exit status (0; 1 when a world fails while it runs;
+    2 for bad input; 130 for Ctrl-C)."""
     try:
         args = _parser().parse_args(argv)
         command = {"worlds": _worlds, "run": _run, "show": _show, "serve": _serve}[args.command]
@@ -107,6 +115,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"npolitics: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except (HandlerError, InvariantError, WellbeingError) as exc:
+        print(f"npolitics: the world failed: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         print("npolitics: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

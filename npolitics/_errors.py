@@ -46,7 +46,8 @@ class InvariantError(NpoliticsError, AssertionError):
 class HandlerError(NpoliticsError, RuntimeError):
     """A channel handler raised; the world was rolled back to its last complete instant.
 
-    The attributes name where it happened; the original exception is ``__cause__``.
+    The attributes name where it happened; the original exception is ``__cause__`` and is
+    also named in the message (``reason``), which survives pickling to another process.
     ``results`` holds the samples recorded by the interrupted run up to that instant.
     """
 
@@ -59,6 +60,7 @@ class HandlerError(NpoliticsError, RuntimeError):
         time: float,
         message: Any,
         results: Any = None,
+        reason: str = "",
     ) -> None:
         self.world = world
         self.agent = agent
@@ -66,21 +68,36 @@ class HandlerError(NpoliticsError, RuntimeError):
         self.time = time
         self.message = message
         self.results = results
+        self.reason = reason
         super().__init__(
             f"in world {world!r}, agent {agent}, channel {channel!r} at t={time}, "
-            f"handling {message!r}"
+            f"handling {message!r}" + (f": {reason}" if reason else "")
         )
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (
             _rebuild_handler_error,
-            (self.world, self.agent, self.channel, self.time, self.message, self.results),
+            (
+                self.world,
+                self.agent,
+                self.channel,
+                self.time,
+                self.message,
+                self.results,
+                self.reason,
+            ),
         )
 
 
 def _rebuild_handler_error(
-    world: str, agent: str, channel: str, time: float, message: Any, results: Any
+    world: str, agent: str, channel: str, time: float, message: Any, results: Any, reason: str
 ) -> HandlerError:
     return HandlerError(
-        world=world, agent=agent, channel=channel, time=time, message=message, results=results
+        world=world,
+        agent=agent,
+        channel=channel,
+        time=time,
+        message=message,
+        results=results,
+        reason=reason,
     )

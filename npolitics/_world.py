@@ -408,6 +408,7 @@ class World:
             time=failure.time,
             message=failure.message,
             results=partial,
+            reason=_reason(failure.__cause__),
         )
 
     async def run_async(
@@ -837,3 +838,12 @@ def _item(value: Any) -> Any:
     """A numpy scalar as the Python scalar it holds (for error messages: ``nan``, not
     ``np.float64(nan)``)."""
     return value.item() if isinstance(value, np.generic) else value
+
+
+def _reason(exc: BaseException | None) -> str:
+    """What went wrong, in a few words: ``RuntimeError: tripped``."""
+    if exc is None:
+        return ""
+    if isinstance(exc, TimeoutError) and not str(exc):
+        return "TimeoutError: the handler exceeded its timeout"
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__

@@ -168,9 +168,8 @@ class Session:
         await self.world.run_async(until=until, realtime=realtime)
 
     def _fail(self, exc: BaseException) -> None:
-        cause = f" ({type(exc.__cause__).__name__}: {exc.__cause__})" if exc.__cause__ else ""
         self.status = "failed"
-        self.error = f"{type(exc).__name__}: {exc}{cause}"
+        self.error = f"{type(exc).__name__}: {exc}"
         self._notify()
 
     def _notify(self) -> None:

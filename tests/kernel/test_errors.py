@@ -307,7 +307,8 @@ class TestHandlerErrors:
         err = info.value
         assert str(err) == (
             "in world 'office', agent clerks[1] of type Clerk, channel 'relay' at t=3, "
-            "handling Relay(to=None, channel='ask', delay=0, fail=True)"
+            "handling Relay(to=None, channel='ask', delay=0, fail=True): "
+            "RuntimeError: the clerk refuses"
         )
         assert (err.world, err.agent, err.channel, err.time) == (
             "office",
