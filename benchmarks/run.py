@@ -154,7 +154,8 @@ def format_table(case: Case, mode: str, rows: list[Row], reference: str | None) 
         name = row.name if row.own_work else row.name + " *"
         lines.append(
             f"   {name:<40} {_figure(row.median_seconds, '10.3f')} "
-            f"{_figure(row.throughput, '20,.0f')} {_figure(row.peak_mb, '8.1f')} "
+            f"{_figure(row.throughput, '20,.0f' if (row.throughput or 0) >= 100 else '20.3g')} "
+            f"{_figure(row.peak_mb, '8.1f')} "
             f"{_figure(row.ratio, '7.3g')}  {_statistic(row.statistic)}"
         )
     return "\n".join(lines)

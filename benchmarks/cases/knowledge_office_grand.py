@@ -25,7 +25,7 @@ from benchmarks.npolitics_impl import knowledge_office as npolitics_impl
 DESCRIPTION = "knowledge office grand experiment (v2), three variants, reference classes"
 UNIT = "agent-steps/s"
 SIZES = {
-    "quick": {"workers": 1000, "facts_per_worker": 1000, "steps": 20, "full_steps": 0},
+    "quick": {"workers": 200, "facts_per_worker": 1000, "steps": 20, "full_steps": 0},
     "full": {"workers": 1000, "facts_per_worker": 1000, "steps": 300, "full_steps": 10_000},
 }
 """``full_steps`` = 0: the full-size npolitics row is skipped."""

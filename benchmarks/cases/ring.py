@@ -24,7 +24,7 @@ SIZES = {
     "quick": {
         "agents": 1_000,
         "tokens": 100,
-        "messages": 50_000,
+        "messages": 20_000,
         "big_agents": 100_000,
         "big_messages": 2_000_000,
     },
