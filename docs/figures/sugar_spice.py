@@ -283,18 +283,24 @@ def plots() -> None:
     fig.tight_layout()
     fig.savefig(OUT / "growth.png", dpi=100)
 
-    trace = np.load(OUT / "attractors_trace.npy")
-    fig, ax = plt.subplots(figsize=(8, 4))
-    t = np.arange(trace.shape[0]) * 10_000
-    for pair, label in (
-        (0xFF, "0xF/0xF always-steal"),
-        (0x66, "0x6/0x6 seed table"),
-        (0xEE, "0xE/0xE steal unless both traded"),
-        (0x00, "0x0/0x0 always-trade"),
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
+    for ax, (name, title) in zip(
+        axes,
+        (("attractors", "defaults (α = 0.01)"), ("attractors_fast", "α = 0.1")),
+        strict=True,
     ):
-        ax.plot(t, (trace == pair).mean(axis=1), label=label)
-    ax.set(xlabel="encounters", ylabel="share of societies", title="Experiment 1: greedy pairs")
-    ax.legend()
+        trace = np.load(OUT / f"{name}_trace.npy")
+        t = np.arange(trace.shape[0]) * 10_000
+        for pair, label in (
+            (0xFF, "0xF/0xF always-steal"),
+            (0x66, "0x6/0x6 seed table"),
+            (0xEE, "0xE/0xE steal unless both traded"),
+            (0x00, "0x0/0x0 always-trade"),
+        ):
+            ax.plot(t, (trace == pair).mean(axis=1), label=label)
+        ax.set(xlabel="encounters", title=f"Experiment 1, 128 runs, {title}")
+    axes[0].set(ylabel="share of societies")
+    axes[0].legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(OUT / "attractors.png", dpi=100)
 
