@@ -5,7 +5,8 @@ the notebook's settings; each saves the notebook's figure (work rate per worker 
 
     python examples/knowledge_office.py [OUT_DIR] [--quick] [--grand]
 
-``--quick`` divides every run length by 10; ``--grand`` adds the two 1000-worker grand
+``--quick`` divides every run length by 100 (a smoke run: the curves are too short to show
+the notebook's findings); ``--grand`` adds the two 1000-worker grand
 experiments (minutes of CPU each). The first grand experiment is also one CLI line:
 
     npolitics run knowledge-office -p variant=forgetful,sociable,database \\
@@ -137,7 +138,7 @@ def main(argv: list[str]) -> None:
     args = [a for a in argv if not a.startswith("--")]
     out = Path(args[0] if args else "knowledge_office_figures")
     out.mkdir(parents=True, exist_ok=True)
-    SCALE = 10 if "--quick" in flags else 1
+    SCALE = 100 if "--quick" in flags else 1
     researcher(out)
     curves = forgetful(out)
     forgetful_long(out)
