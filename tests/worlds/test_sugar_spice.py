@@ -307,3 +307,13 @@ def test_bad_codes_are_refused() -> None:
         find_attractors(runs=1, initial=(0, 16))
     with pytest.raises(ValueError, match="runs"):
         find_attractors(runs=-1)
+
+
+@pytest.mark.parametrize("experiment", ["attractors", "growth"])
+def test_invariants_hold(experiment: str) -> None:
+    """The declared invariants hold after every instant of a short run of either experiment."""
+    world = sugar_spice(
+        seed=3, experiment=experiment, societies=4, agents=12, join_every=5, exploration=0.3
+    )
+    assert len(world.invariants) == 4
+    world.run(steps=200, check=True)

@@ -138,6 +138,26 @@ def sugar_spice(p: Params, world: npl.World) -> None:
     world.metric("agents", lambda w: float(active(w)))
     world.metric("mean_payoff", lambda w: w.omega().total / active(w))
     world.metric("trade_share", lambda w: float(w["traders"].trade_share()[: active(w)].mean()))
+    lo, hi = float(np.min(p.payoff)), float(np.max(p.payoff))
+
+    def payoffs_in_table(w: npl.World) -> bool:
+        t = w["traders"]
+        return bool(
+            np.all(
+                (t.payoff_total >= lo * t.encounters - 1e-9 * t.encounters)
+                & (t.payoff_total <= hi * t.encounters + 1e-9 * t.encounters)
+            )
+        )
+
+    world.invariant("Q-values finite", lambda w: bool(np.isfinite(w["traders"].q).all()))
+    world.invariant("every payoff is an entry of the table", payoffs_in_table)
+    world.invariant(
+        "encounters come in pairs", lambda w: int(w["traders"].encounters.sum()) % 2 == 0
+    )
+    world.invariant(
+        "agents not yet joined never meet",
+        lambda w: not w["traders"].encounters[w["matchmaker"].active :].any(),
+    )
     if couples:
         pair_names = {"always_steal": (0xF, 0xF), "seed_table": (0x6, 0x6), "grim": (0xE, 0xE)}
         if p.memory == 0:
