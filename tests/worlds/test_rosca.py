@@ -133,3 +133,13 @@ def test_same_seed_same_frame() -> None:
 def test_too_many_strategies_is_refused() -> None:
     with pytest.raises(npl.ParameterError, match="broke \\+ influenced \\+ cheaters = 12"):
         Params(members=10, broke=5, influenced=5, cheaters=2)
+
+
+def test_the_money_flow_view_has_one_bar_per_member() -> None:
+    """The dashboard's view: net flows per member, which add up to minus the pot."""
+    world = rosca(seed=1)
+    world.run(steps=4)
+    view = world.render_view()
+    assert view is not None
+    assert len(view["values"]) == 10
+    assert sum(view["values"]) == -world["pot"].balance

@@ -111,3 +111,14 @@ def rosca(p: Params, world: npl.World) -> None:
     world.metric("thefts", lambda w: w["pot"].thefts)
     world.metric("paid_in_full", lambda w: sum(w["pot"].paid_all))
     world.invariant("money conserved", money_conserved)
+    world.view(money_flows)
+
+
+def money_flows(world: npl.World) -> npl.BarsView:
+    """Each member's net flow so far: received + stolen − paid (the dashboard's view)."""
+    members = world["members"]
+    return npl.BarsView(
+        labels=[f"{m.index}:{m.strategy[0]}" for m in members],
+        values=[m.received + m.stolen - m.paid for m in members],
+        title="net money flow per member (h honest, b broke, i influenced, c cheater)",
+    )
