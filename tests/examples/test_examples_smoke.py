@@ -1,8 +1,9 @@
 """Every script in examples/ runs to completion, as a user would run it.
 
 Each example runs as a subprocess from a scratch directory (so files it writes land there),
-with ``NPOLITICS_QUICK=1`` in its environment: an example that takes long at full size should
-read it and use small sizes. Examples not known to be quick are marked slow.
+in quick mode: ``NPOLITICS_QUICK=1`` in its environment, and ``--quick`` on its command line
+when its source mentions that flag. An example that takes long at full size should honour
+one of them and use small sizes. Examples not known to be quick are marked slow.
 """
 
 from __future__ import annotations
@@ -35,9 +36,10 @@ def scripts() -> list[object]:
 def test_example_runs(script: Path, tmp_path: Path) -> None:
     """The example exits with status 0 and prints something."""
     env = {**os.environ, "NPOLITICS_QUICK": "1", "MPLBACKEND": "Agg"}
+    flags = ["--quick"] if "--quick" in script.read_text() else []
     try:
         done = subprocess.run(
-            [sys.executable, str(script)],
+            [sys.executable, str(script), *flags],
             cwd=tmp_path,
             env=env,
             capture_output=True,
