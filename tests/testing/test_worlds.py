@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pytest
 from hypothesis import strategies as st
 
@@ -54,40 +53,15 @@ def test_rosca(check_world: Any) -> None:
     check_world(_spec("rosca"), max_examples=15, steps=24)
 
 
-@pytest.mark.xfail(
-    reason="sugar-spice declares no invariants yet (issue 8: every world declares its own)",
-    raises=ValueError,
-    strict=True,
-)
 def test_sugar_spice_declares_invariants() -> None:
-    if not _spec("sugar-spice")(seed=0, societies=1).invariants:
-        raise ValueError("world 'sugar-spice' declares no invariants")
-
-
-def _traders(w: npl.World) -> Any:
-    return w["traders"]
-
-
-#: Properties of sugar-spice checked here until the world declares its own (proposed to its
-#: owner): Q-values stay finite, a payoff is between 0 and 4 per encounter, and every
-#: encounter has two sides.
-SUGAR_SPICE_PROPERTIES = {
-    "Q-values finite": lambda w: bool(np.isfinite(_traders(w).q).all()),
-    "0 ≤ payoff_total ≤ 4·encounters": lambda w: bool(
-        (
-            (_traders(w).payoff_total >= 0)
-            & (_traders(w).payoff_total <= 4 * _traders(w).encounters)
-        ).all()
-    ),
-    "encounters come in pairs": lambda w: int(_traders(w).encounters.sum()) % 2 == 0,
-}
+    """Like every world in worlds/, sugar-spice declares its own invariants."""
+    assert _spec("sugar-spice")(seed=0, societies=1).invariants
 
 
 def test_sugar_spice(check_world: Any) -> None:
     spec = _spec("sugar-spice")
     check_world(
         spec,
-        invariants=SUGAR_SPICE_PROPERTIES,
         max_examples=15,
         steps=60,
         params={
