@@ -44,8 +44,9 @@ class Params:
     beta_b: float = npl.param(2.0, gt=0, help="shape b of Beta(a, b)")
     implementation: str = npl.param(
         "population",
-        choices=("scalar", "population"),
-        help="scalar: one Agent per worker; population: one Population, array code",
+        choices=("scalar", "population", "compiled"),
+        help="scalar: one Agent per worker; population: one Population, array code; "
+        "compiled: one Population whose tick is a numba kernel (needs numba)",
     )
     fidelity: str = npl.param(
         "seed",

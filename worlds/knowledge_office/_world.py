@@ -7,6 +7,7 @@ import numpy.typing as npt
 
 import npolitics as npl
 
+from ._compiled import CompiledOffice
 from ._database import Database
 from ._params import Params
 from ._population import Office
@@ -26,6 +27,9 @@ def knowledge_office(p: Params, world: npl.World) -> None:
         world.clock("workers", "tick")
         world.add("floor", Floor(p.workers, p.pooled, shuffled))
         world.clock("floor", "tick")
+    elif p.implementation == "compiled":
+        world.add("workers", CompiledOffice(n=p.workers, p=p))
+        world.clock("workers", "tick", order="shuffled" if shuffled else "fixed")
     else:
         world.add("workers", Office(n=p.workers, p=p))
         world.clock("workers", "tick", order="shuffled" if shuffled else "fixed")
@@ -56,7 +60,7 @@ def knowledge_office(p: Params, world: npl.World) -> None:
 def known_counts(world: npl.World) -> npt.NDArray[np.float64]:
     """How many facts each worker knows."""
     group = world["workers"]
-    if isinstance(group, Office):
+    if isinstance(group, (Office, CompiledOffice)):
         counts: npt.NDArray[np.float64] = group.known.count.astype(float)
         return counts
     return np.array([len(worker.known) for worker in group], float)
@@ -65,7 +69,7 @@ def known_counts(world: npl.World) -> npt.NDArray[np.float64]:
 def known_bounds(world: npl.World) -> list[tuple[int, int]]:
     """The smallest and largest fact each worker knows (workers who know nothing left out)."""
     group = world["workers"]
-    if isinstance(group, Office):
+    if isinstance(group, (Office, CompiledOffice)):
         return [
             (int(f[0]), int(f[-1]))
             for f in (group.known.facts_of(i) for i in range(group.n))
