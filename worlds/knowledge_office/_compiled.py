@@ -99,6 +99,7 @@ class CompiledOffice(npl.Population):
             np.empty(self.n, np.int64),
             np.empty(self.n, np.int64),
             out,
+            ctx.rng.beta(p.beta_a, p.beta_b, self.n),
         )
         if rows:
             out = out[:rows]
@@ -128,8 +129,6 @@ class CompiledOffice(npl.Population):
                 q,
                 q + p.database_write_rate,
                 p.contribution_success_rate,
-                p.beta_a,
-                p.beta_b,
             ]
         )
 
