@@ -5,6 +5,12 @@ partner; each trader answers with a :class:`Move` drawn epsilon-greedily from it
 for its state; the matchmaker then sends each trader its :class:`Outcome`, from which the
 trader learns (one Q-learning step) and remembers the pair of moves. All of it happens in
 one instant: tick → encounter → move → outcome.
+
+Two implementations of the traders' handlers compute the same policy and learning rule:
+``"numpy"`` (array code, the default) and ``"compiled"`` (numba kernels in ``_compiled``,
+a loop over the messages). Only the compiled one plays blocks: an Encounter with
+``rounds = K`` stands for K consecutive encounters of a couple, the first K − 1 played
+out inside the kernel and the K-th through the Move and Outcome messages.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import numpy.typing as npt
 
 import npolitics as npl
 
+from . import _compiled
 from ._codes import FIRST, STATES, codes_from_q
 
 IntArray = npt.NDArray[np.int64]
@@ -27,9 +34,16 @@ FloatArray = npt.NDArray[np.float64]
 
 @attrs.frozen
 class Encounter:
-    """You meet agent ``partner`` now: choose a move."""
+    """You meet agent ``partner`` now: choose a move.
+
+    ``rounds = K > 1`` (compiled implementation, fixed couples only): you meet ``partner``
+    K times in a row; play the first K − 1 encounters out with your partner (both moves,
+    the payoff table's outcome, a Q-learning step each) and answer with your move in the
+    K-th, whose Outcome the matchmaker sends as usual.
+    """
 
     partner: int
+    rounds: int = 1
 
 
 @attrs.frozen
@@ -105,6 +119,10 @@ class Traders(npl.Population):
     half_life: float = 1e5
     exploration_floor: float = 0.0
     window: float = 1000.0
+    implementation: str = "numpy"
+    table: FloatArray = attrs.field(factory=lambda: np.array([3.0, 0.0, 4.0, 1.0]))
+    """The payoff table flattened (``table[2·mine + yours]``), for the rounds a compiled
+    block plays inside the kernel: the same table the matchmaker applies."""
     explorer: Exploration = attrs.field(factory=lambda: Exploration(0.0))
     # What each agent remembers, slot by slot: shape (known_partners, n), filled in post-init.
     partner: IntArray = attrs.field(factory=lambda: np.empty((0, 0), np.int64))
@@ -116,9 +134,18 @@ class Traders(npl.Population):
     payoff_total: FloatArray = npl.column(float, 0.0)
     recent: FloatArray = npl.column(float, 0.0)
     trading: FloatArray = npl.column(float, 0.0)
+    gap: IntArray = npl.column(np.int64, -1)
+    """Compiled implementation: decisions before the agent's next exploring candidate."""
 
     def __attrs_post_init__(self) -> None:
         super().__attrs_post_init__()
+        if self.implementation not in ("numpy", "compiled"):
+            raise npl.ParameterError(
+                f"implementation must be 'numpy' or 'compiled', got {self.implementation!r}"
+            )
+        if self.implementation == "compiled" and not _compiled.AVAILABLE:
+            raise npl.ParameterError(_compiled.HINT)
+        self.table = np.ascontiguousarray(self.table, dtype=np.float64).reshape(-1)
         self.explorer = Exploration(self.exploration)
         slots = (max(self.known_partners, 1), self.n)
         if self.partner.shape != slots:
@@ -154,6 +181,14 @@ class Traders(npl.Population):
     @npl.channel
     def encounter(self, batch: npl.Batch[Encounter], ctx: npl.Context) -> None:
         """P(a | m, ψ): the greedy move for this state, or with probability ε a random one."""
+        rounds = _rounds(batch)
+        if self.implementation == "compiled":
+            self._encounter_compiled(batch, rounds, ctx)
+            return
+        if rounds != 1:
+            raise ValueError(
+                f"Encounter(rounds={rounds}): blocks of encounters need implementation='compiled'"
+            )
         to = batch.to
         rows = self._rows(to)
         state, _ = self.states(rows, batch.partner)
@@ -176,9 +211,74 @@ class Traders(npl.Population):
             self.chosen[rows] = base
         ctx.send("matchmaker", "move", npl.Batch(Move, self._zero[: to.size], agent=to, move=moves))
 
+    def _encounter_compiled(
+        self, batch: npl.Batch[Encounter], rounds: int, ctx: npl.Context
+    ) -> None:
+        to = batch.to
+        if rounds > 1 and not self.fixed_partners:
+            raise ValueError(
+                f"Encounter(rounds={rounds}): blocks of encounters need fixed couples "
+                "(experiment=attractors)"
+            )
+        moves = np.empty(to.size, np.int64)
+        _compiled.play(
+            self.q,
+            self.partner,
+            self.last,
+            self.met,
+            self.gap,
+            self.encounters,
+            self.payoff_total,
+            self.recent,
+            self.trading,
+            self.chosen,
+            moves,
+            to,
+            batch.partner,
+            rounds,
+            ctx.rng,
+            self.memory,
+            self.known_partners,
+            self.fixed_partners,
+            self.exploration,
+            self.schedule != "constant",
+            self.half_life,
+            self.exploration_floor,
+            self.table,
+            self.discount,
+            self.learning_rate,
+            1.0 / self.window,
+        )
+        ctx.send("matchmaker", "move", npl.Batch(Move, self._zero[: to.size], agent=to, move=moves))
+
     @npl.channel
     def outcome(self, batch: npl.Batch[Outcome], ctx: npl.Context) -> None:
         """Learn: Q(s, a) += α·(r + γ·max Q(s′) − Q(s, a)); remember the moves; tally payoff."""
+        if self.implementation == "compiled":
+            _compiled.learn(
+                self.q,
+                self.partner,
+                self.last,
+                self.met,
+                self.encounters,
+                self.payoff_total,
+                self.recent,
+                self.trading,
+                self.chosen,
+                batch.to,
+                batch.partner,
+                batch.mine,
+                batch.yours,
+                batch.payoff,
+                int(ctx.now),
+                self.memory,
+                self.known_partners,
+                self.fixed_partners,
+                self.discount,
+                self.learning_rate,
+                1.0 / self.window,
+            )
+            return
         to = batch.to
         rows = self._rows(to)
         mine, yours, payoff = batch.mine, batch.yours, batch.payoff
@@ -231,17 +331,32 @@ class Traders(npl.Population):
         return self._windowed(self.trading)
 
 
+def _rounds(batch: npl.Batch[Encounter]) -> int:
+    """The batch's encounters per couple (one shared value; a block is played by couples)."""
+    value = batch.column("rounds")
+    if isinstance(value, np.ndarray) and value.ndim > 0:
+        if value.size and not (value == value[0]).all():
+            raise ValueError("an Encounter batch must give every couple the same rounds")
+        value = value[0] if value.size else 1
+    rounds = int(value)
+    if rounds < 1:
+        raise ValueError(f"Encounter rounds must be ≥ 1, got {rounds}")
+    return rounds
+
+
 class Matchmaker(npl.Population):
     """Pairs the agents each tick and tells each how its encounter went.
 
     ``pairing="couples"``: agents 2s and 2s+1 always meet (independent two-agent societies);
     ``"random"``: a random perfect matching of the ``active`` agents (one sits out if odd).
+    ``rounds``: encounters per couple per tick (see :class:`Encounter`; couples only).
     """
 
     payoff: FloatArray = attrs.field(factory=lambda: np.array([[3.0, 0.0], [4.0, 1.0]]))
     pairing: str = "couples"
     traders: int = 2
     active: int = 2
+    rounds: int = 1
     order: IntArray = attrs.field(factory=lambda: np.empty(0, np.int64))
     partner_of: IntArray = attrs.field(factory=lambda: np.empty(0, np.int64))
 
@@ -259,7 +374,9 @@ class Matchmaker(npl.Population):
             self.partner_of = np.concatenate([met[:, 1], met[:, 0]])
         if self.order.size:
             ctx.send(
-                "traders", "encounter", npl.Batch(Encounter, self.order, partner=self.partner_of)
+                "traders",
+                "encounter",
+                npl.Batch(Encounter, self.order, partner=self.partner_of, rounds=self.rounds),
             )
 
     @npl.channel

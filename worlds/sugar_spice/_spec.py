@@ -10,6 +10,7 @@ import numpy as np
 
 import npolitics as npl
 
+from . import _compiled
 from ._agents import MAX_PARTNERS, Matchmaker, Traders
 from ._codes import PAYOFF, check_code, evaluate, payoff_table
 
@@ -55,6 +56,16 @@ class Params:
     initial_b: int = npl.param(-1, ge=-1, help="the same for agent b (give both or neither)")
     window: float = npl.param(1000.0, ge=1.0, help="encounters over which W(ψ) averages payoffs")
     sample_every: int = npl.param(1000, ge=1, help="ticks between samples of Ω and the metrics")
+    implementation: str = npl.param(
+        "numpy",
+        choices=("numpy", "compiled"),
+        help="traders' handlers: numpy arrays, or numba kernels (pip install 'npolitics[fast]')",
+    )
+    rounds: int = npl.param(
+        1,
+        ge=1,
+        help="encounters per society per tick (attractors, compiled; K − 1 played in the kernel)",
+    )
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "payoff", payoff_table(self.payoff))
@@ -73,6 +84,16 @@ class Params:
         if self.initial_a >= 0:
             check_code(self.initial_a, self.memory, name="initial_a")
             check_code(self.initial_b, self.memory, name="initial_b")
+        if self.implementation == "compiled" and not _compiled.AVAILABLE:
+            raise npl.ParameterError(_compiled.HINT)
+        if self.rounds > 1 and (
+            self.implementation != "compiled" or self.experiment != "attractors"
+        ):
+            raise npl.ParameterError(
+                f"rounds={self.rounds} (a block of encounters per tick) needs "
+                "implementation='compiled' and experiment='attractors'; "
+                f"got implementation={self.implementation!r}, experiment={self.experiment!r}"
+            )
         if self.start_agents > self.agents:
             raise npl.ParameterError(
                 f"start_agents ({self.start_agents}) must not exceed agents ({self.agents})"
@@ -116,6 +137,8 @@ def sugar_spice(p: Params, world: npl.World) -> None:
         half_life=p.half_life,
         exploration_floor=p.exploration_floor,
         window=p.window,
+        implementation=p.implementation,
+        table=np.array(p.payoff, dtype=np.float64).reshape(-1),
         q=_initial_q(p, n),
     )
     matchmaker = Matchmaker(
@@ -124,6 +147,7 @@ def sugar_spice(p: Params, world: npl.World) -> None:
         pairing="couples" if couples else "random",
         traders=n,
         active=n if couples else p.start_agents,
+        rounds=p.rounds,
     )
     world.sampling(every=p.sample_every, start=0)
     world.add("traders", traders)
