@@ -421,3 +421,116 @@ def test_population_state_is_its_own() -> None:
     again = world.run(steps=20).frame()
     assert before.equals(again)
     assert isinstance(world["workers"], Office)
+
+
+# -- the compiled implementation (numba, optional) ----------------------------------------
+
+HAS_NUMBA = importlib.util.find_spec("numba") is not None
+needs_numba = pytest.mark.skipif(not HAS_NUMBA, reason="numba not installed (npolitics[fast])")
+
+
+def test_compiled_without_numba_says_how_to_get_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without numba, implementation='compiled' is refused with the install command."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "numba", None)  # import numba now raises ImportError
+    monkeypatch.delitem(sys.modules, "worlds.knowledge_office._kernels", raising=False)
+    with pytest.raises(npl.ParameterError, match=r"needs numba: pip install 'npolitics\[fast\]'"):
+        knowledge_office(implementation="compiled")
+
+
+@needs_numba
+@pytest.mark.parametrize("fidelity", ["seed", "corrected"])
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_compiled_runs_with_its_invariants(variant: str, fidelity: str) -> None:
+    """Every variant and fidelity of the compiled tick keeps the world's invariants."""
+    world = knowledge_office(
+        seed=5,
+        variant=variant,
+        workers=12,
+        facts=60,
+        fidelity=fidelity,
+        implementation="compiled",
+        forget_rate=0.2,
+        socialise_rate=0.3,
+        contribution_success_rate=0.5,
+    )
+    frame = world.run(steps=60, check=True).frame()
+    assert np.allclose(frame["work_rate"], frame["omega"] / 12)
+    assert frame["work_rate"].iloc[10:].sum() > 0
+
+
+@needs_numba
+@given(
+    ops=st.lists(st.tuples(st.booleans(), st.integers(0, 5000)), max_size=300),
+    sample=st.integers(0, 2**31),
+)
+def test_compiled_set_table_is_the_population_one(ops: list[tuple[bool, int]], sample: int) -> None:
+    """The kernels' add, pop and lookup leave the same CPython set table as SeedKnowledge."""
+    from worlds.knowledge_office import _kernels as ks
+
+    a, b = SeedKnowledge(1, 5001), SeedKnowledge(1, 5001)
+    b.table = np.full((1, 16384), -1, np.int32)
+    row = np.zeros(1, np.int64)
+    rng = np.random.default_rng(0)
+    for pop, fact in ops:
+        if pop and a.count[0]:
+            assert ks.seed_pop(b.table, b.mask, b.finger, b.count, 0) == a.forget(row, rng)[0]
+        elif not pop:
+            new = a.add(row, np.array([fact]))[0]
+            assert ks.seed_add(b.table, b.mask, b.fill, b.count, 0, fact) == new
+        assert ks.seed_knows(b.table, b.mask, 0, fact) == a.knows(row, np.array([fact]))[0]
+    assert (a.mask[0], a.fill[0], a.count[0], a.finger[0]) == (
+        b.mask[0],
+        b.fill[0],
+        b.count[0],
+        b.finger[0],
+    )
+    assert list(a.order_of(0)) == list(b.order_of(0))
+
+
+@needs_numba
+def test_compiled_same_seed_same_run_and_snapshots() -> None:
+    """The kernel's stream is seeded from the world's: same seed, same frame; restore replays."""
+    make = lambda: knowledge_office(  # noqa: E731
+        seed=9, variant="database", workers=30, implementation="compiled"
+    )
+    a, b = make(), make()
+    assert a.run(steps=80).frame().equals(b.run(steps=80).frame())
+    snap = a.snapshot()
+    before = a.run(steps=30).frame()
+    a.restore(snap)
+    assert a.run(steps=30).frame().equals(before)
+
+
+@needs_numba
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("variant", "fidelity"),
+    [(v, "seed") for v in VARIANTS]
+    + [(v, "corrected") for v in ("forgetful", "sociable", "database")],
+)
+def test_compiled_agrees_with_population(variant: str, fidelity: str) -> None:
+    """Binned mean work-rate curves of compiled and population agree (4 s.e., 16 seeds each)."""
+
+    def curve(implementation: str) -> Callable[[int], list[float]]:
+        return lambda s: (
+            knowledge_office(
+                seed=s,
+                variant=variant,
+                workers=WORKERS,
+                facts=FACTS,
+                fidelity=fidelity,
+                implementation=implementation,
+                forget_rate=0.05,
+                socialise_rate=0.3,
+                contribution_success_rate=0.3,
+            )
+            .run(steps=TICKS)
+            .frame()["work_rate"]
+            .tolist()
+        )
+
+    mean, se = binned(curve("compiled"), range(3000, 3000 + SEEDS))
+    ref_mean, ref_se = binned(curve("population"), range(4000, 4000 + SEEDS))
+    assert np.all(np.abs(mean - ref_mean) <= Z * np.hypot(se, ref_se)), (mean, ref_mean)

@@ -109,7 +109,9 @@ class CompiledOffice(npl.Population):
                 ctx.send(
                     "database",
                     "query",
-                    npl.Batch(Query, np.zeros(len(q), np.int64), asker=q[:, 0], fact=q[:, 1], turn=q[:, 2]),
+                    npl.Batch(
+                        Query, np.zeros(len(q), np.int64), asker=q[:, 0], fact=q[:, 1], turn=q[:, 2]
+                    ),
                 )
             if w.size:
                 ctx.send(

@@ -211,7 +211,10 @@ def learn(seed, table, mask, fill, bits, items, count, target, done, rows, facts
     for k in range(rows.size):
         if known[k]:
             w = rows[k]
-            if add(seed, table, mask, fill, bits, items, count, w, facts[k]) and facts[k] == target[w]:
+            if (
+                add(seed, table, mask, fill, bits, items, count, w, facts[k])
+                and facts[k] == target[w]
+            ):
                 done[w] = True
 
 
@@ -275,7 +278,11 @@ def tick(  # type: ignore[no-untyped-def]
             where[last] = k
             where[w] = -1
         if variant != RESEARCHER and count[w] > 0 and np.random.random() < forget_rate:
-            f = seed_pop(table, mask, finger, count, w) if seed else uniform_forget(bits, items, count, w)
+            f = (
+                seed_pop(table, mask, finger, count, w)
+                if seed
+                else uniform_forget(bits, items, count, w)
+            )
             if f == target[w]:
                 done[w] = False
         r = np.random.random() if variant >= SOCIABLE_V1 else 1.0
