@@ -29,7 +29,8 @@ VARIANTS = {"Forgetful": "forgetful", "Sociable": "sociable", "Databaser": "data
 
 def reference() -> Any:
     spec = importlib.util.spec_from_file_location("knowledge_office_seed", REFERENCE)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

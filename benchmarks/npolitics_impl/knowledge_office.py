@@ -78,3 +78,11 @@ GRAND_IMPLEMENTATIONS: list[tuple[str, Callable[[int, int, int, int], dict[str, 
     ("npolitics population", _grand("population")),
     ("npolitics scalar", _grand("scalar")),
 ]
+
+try:  # the compiled implementation needs numba (npolitics[fast])
+    import numba  # noqa: F401
+
+    IMPLEMENTATIONS.append(("npolitics compiled", _researcher("compiled")))
+    GRAND_IMPLEMENTATIONS.append(("npolitics compiled", _grand("compiled")))
+except ImportError:
+    pass

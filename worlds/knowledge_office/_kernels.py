@@ -13,6 +13,9 @@ stream tree (same seed, same run; snapshots restore it), though not the numbers 
 implementation draws.
 """
 
+# ruff: noqa: NPY002, SIM102, SIM108, SIM109
+# (numba kernels: np.random.* is numba's internal generator, seeded per tick; plain branches
+# compile to plainer code)
 from __future__ import annotations
 
 import numba
