@@ -17,6 +17,7 @@ again in the tick, and learning at the end of the tick is the same as learning a
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import attrs
@@ -34,10 +35,9 @@ NEEDS_NUMBA = "implementation='compiled' needs numba: pip install 'npolitics[fas
 def kernels() -> Any:
     """The numba kernels, or a ParameterError saying how to get numba."""
     try:
-        from . import _kernels
+        return importlib.import_module(f"{__package__}._kernels")
     except ImportError as error:
         raise npl.ParameterError(NEEDS_NUMBA) from error
-    return _kernels
 
 
 class CompiledOffice(npl.Population):
