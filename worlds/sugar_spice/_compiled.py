@@ -44,7 +44,12 @@ def _njit(fn: Any) -> Any:
     return numba.njit(cache=True)(fn) if AVAILABLE else fn
 
 
-@_njit
+def _inline(fn: Any) -> Any:
+    # Inlined by numba itself (not only by LLVM): no reference counting of the arrays per call.
+    return numba.njit(cache=True, inline="always")(fn) if AVAILABLE else fn
+
+
+@_inline
 def _state(
     partner_mem: Any, last: Any, met: Any, i: int, j: int, memory: int, known: int, fixed: bool
 ) -> tuple[int, int]:
@@ -63,36 +68,34 @@ def _state(
 
 
 @_njit
-def _decide(
-    q: Any,
+def _explore(
     gap: Any,
     encounters: Any,
     i: int,
-    state: int,
+    greedy: int,
     rng: Any,
     eps0: float,
     decaying: bool,
     half_life: float,
     floor: float,
 ) -> int:
-    """Agent i's move in ``state``: greedy (ties → trade), or a fair coin when it explores."""
-    move = 1 if q[i, state, 1] > q[i, state, 0] else 0
-    if eps0 <= 0.0:
-        return move
-    if gap[i] < 0:
-        gap[i] = rng.geometric(eps0) - 1
-    if gap[i] > 0:
-        gap[i] -= 1
-        return move
+    """Agent i's move when its gap has run out: draw the next gap; this decision is an
+    exploring candidate (kept with probability ε(age)/ε₀ when decaying), or the first draw."""
+    first = gap[i] < 0
     gap[i] = rng.geometric(eps0) - 1
+    if first:
+        if gap[i] > 0:
+            gap[i] -= 1
+            return greedy
+        gap[i] = rng.geometric(eps0) - 1
     if decaying:
         eps = max(eps0 * 0.5 ** (encounters[i] / half_life), floor)
         if rng.random() * eps0 >= eps:
-            return move
+            return greedy
     return 1 if rng.random() < 0.5 else 0
 
 
-@_njit
+@_inline
 def _step(
     q: Any,
     i: int,
@@ -112,7 +115,7 @@ def _step(
     q[i, state, move] += best
 
 
-@_njit
+@_inline
 def _tally(
     encounters: Any,
     payoff_total: Any,
@@ -164,30 +167,47 @@ def play(
     ``10·i + 2·state + move`` of the Q-value that the Outcome will update. ``table`` is the
     payoff table flattened: ``table[2·mine + yours]``.
     """
-    if rounds > 1:
+    # Round by round across couples (not couple by couple): the couples' dependency chains
+    # are independent, so the processor overlaps them.
+    for _ in range(rounds - 1):
         for m in range(to.size):
             i, j = to[m], partner[m]
             if i > j:
                 continue  # each couple once, from its lower-numbered agent
-            for _ in range(rounds - 1):
-                si, _slot = _state(partner_mem, last, met, i, j, memory, known, fixed)
-                sj, _slot = _state(partner_mem, last, met, j, i, memory, known, fixed)
-                ai = _decide(q, gap, encounters, i, si, rng, eps0, decaying, half_life, floor)
-                aj = _decide(q, gap, encounters, j, sj, rng, eps0, decaying, half_life, floor)
-                pi, pj = table[2 * ai + aj], table[2 * aj + ai]
-                after_i = FIRST if memory == 0 else 2 * ai + aj
-                after_j = FIRST if memory == 0 else 2 * aj + ai
-                _step(q, i, si, ai, after_i, pi, discount, learning_rate)
-                _step(q, j, sj, aj, after_j, pj, discount, learning_rate)
-                if memory == 1 and known > 0:
-                    last[0, i] = after_i
-                    last[0, j] = after_j
-                _tally(encounters, payoff_total, recent, trading, i, ai, pi, rate)
-                _tally(encounters, payoff_total, recent, trading, j, aj, pj, rate)
+            si, _slot = _state(partner_mem, last, met, i, j, memory, known, fixed)
+            sj, _slot = _state(partner_mem, last, met, j, i, memory, known, fixed)
+            # The greedy move (ties → trade), unless the agent's exploration gap ran out:
+            # written out here, as the Generator is passed on only when it is needed.
+            ai = 1 if q[i, si, 1] > q[i, si, 0] else 0
+            aj = 1 if q[j, sj, 1] > q[j, sj, 0] else 0
+            if eps0 > 0.0:
+                if gap[i] > 0:
+                    gap[i] -= 1
+                else:
+                    ai = _explore(gap, encounters, i, ai, rng, eps0, decaying, half_life, floor)
+                if gap[j] > 0:
+                    gap[j] -= 1
+                else:
+                    aj = _explore(gap, encounters, j, aj, rng, eps0, decaying, half_life, floor)
+            pi, pj = table[2 * ai + aj], table[2 * aj + ai]
+            after_i = FIRST if memory == 0 else 2 * ai + aj
+            after_j = FIRST if memory == 0 else 2 * aj + ai
+            _step(q, i, si, ai, after_i, pi, discount, learning_rate)
+            _step(q, j, sj, aj, after_j, pj, discount, learning_rate)
+            if memory == 1 and known > 0:
+                last[0, i] = after_i
+                last[0, j] = after_j
+            _tally(encounters, payoff_total, recent, trading, i, ai, pi, rate)
+            _tally(encounters, payoff_total, recent, trading, j, aj, pj, rate)
     for m in range(to.size):
         i = to[m]
         s, _slot = _state(partner_mem, last, met, i, partner[m], memory, known, fixed)
-        a = _decide(q, gap, encounters, i, s, rng, eps0, decaying, half_life, floor)
+        a = 1 if q[i, s, 1] > q[i, s, 0] else 0
+        if eps0 > 0.0:
+            if gap[i] > 0:
+                gap[i] -= 1
+            else:
+                a = _explore(gap, encounters, i, a, rng, eps0, decaying, half_life, floor)
         moves[m] = a
         chosen[i] = 10 * i + 2 * s + a
 
