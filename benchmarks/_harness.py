@@ -165,11 +165,18 @@ def _peak_mb_with_children() -> float:
     return max(peak_rss_mb(), children)
 
 
-def _run_in_child(case_name: str, index: int, sizes: Sizes, seed: int, conn: Any) -> None:
-    """Body of the spawned process: run one implementation once and send back a Run."""
+def _run_in_child(case_name: str, name: str, sizes: Sizes, seed: int, conn: Any) -> None:
+    """Body of the spawned process: run one implementation once and send back a Run.
+
+    The implementation is found by name in the freshly imported case, so that a case module
+    edited while the benchmark runs cannot make a row measure another implementation.
+    """
     try:
         case = load_case(case_name)
-        _, implementation = case.implementations[index]
+        found = dict(case.implementations)
+        if name not in found:
+            raise LookupError(f"case {case_name!r} no longer lists {name!r}: edited mid-run?")
+        implementation = found[name]
         for package in getattr(implementation, "needs", ()):
             require(package)
         rss_before = peak_rss_mb()
@@ -193,11 +200,11 @@ def _run_in_child(case_name: str, index: int, sizes: Sizes, seed: int, conn: Any
     conn.close()
 
 
-def measure(case_name: str, index: int, sizes: Sizes, seed: int) -> Run:
-    """Run implementation ``index`` of a case once, in a fresh spawned process."""
+def measure(case_name: str, name: str, sizes: Sizes, seed: int) -> Run:
+    """Run the implementation called ``name`` of a case once, in a fresh spawned process."""
     context = mp.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_run_in_child, args=(case_name, index, sizes, seed, sender))
+    process = context.Process(target=_run_in_child, args=(case_name, name, sizes, seed, sender))
     process.start()
     sender.close()
     try:

@@ -54,6 +54,27 @@ GOALS = (
         "≥ 1× radCAD without copying",
     ),
     Goal(
+        "rosca_cadcad",
+        "npolitics.cadcad legacy_random=False",
+        "cadCAD 0.5.3",
+        10.0,
+        "≥ 10× cadCAD (runs advancing together)",
+    ),
+    Goal(
+        "rosca_cadcad",
+        "npolitics.cadcad legacy_random=False",
+        "radCAD 0.14",
+        3.0,
+        "≥ 3× radCAD (runs advancing together)",
+    ),
+    Goal(
+        "rosca_cadcad",
+        "npolitics.cadcad legacy_random=False",
+        "radCAD 0.14 deepcopy=False",
+        1.0,
+        "≥ 1× radCAD without copying (runs advancing together)",
+    ),
+    Goal(
         "knowledge_office_grand",
         "npolitics population",
         "reference script",

@@ -113,11 +113,11 @@ def run_case(case: Case, mode: str, repeats: int, seed: int) -> list[Row]:
     """Measure every implementation of a case, printing progress to stderr."""
     sizes = case.sizes[mode]
     rows = []
-    for index, (name, _) in enumerate(case.implementations):
+    for name, _ in case.implementations:
         runs: list[Run] = []
         for repeat in range(repeats):
             print(f"  {case.name}: {name} ({repeat + 1}/{repeats})", file=sys.stderr)
-            runs.append(measure(case.name, index, sizes, seed))
+            runs.append(measure(case.name, name, sizes, seed))
             if runs[-1].status != "ok":
                 break
         rows.append(summarise(name, runs, case.work(sizes)))
