@@ -23,7 +23,8 @@ from typing import Any
 
 import npolitics as npl
 
-REFERENCE = Path("/work/shared/reference/knowledge_office_seed.py")
+# The seed code lives in shared/, beside the repository.
+REFERENCE = Path(__file__).parents[2] / "shared" / "reference" / "knowledge_office_seed.py"
 VARIANTS = {"Forgetful": "forgetful", "Sociable": "sociable", "Databaser": "database"}
 
 

@@ -29,9 +29,11 @@ from worlds.knowledge_office import (
     UniformKnowledge,
     knowledge_office,
 )
+from worlds.knowledge_office._world import known_counts
 
 Z = 4.0
-REFERENCE = Path("/work/shared/reference/knowledge_office_seed.py")
+# The seed code lives in shared/, beside the repository.
+REFERENCE = Path(__file__).parents[3] / "shared" / "reference" / "knowledge_office_seed.py"
 
 
 # -- the world as a user meets it ------------------------------------------------------
@@ -534,3 +536,14 @@ def test_compiled_agrees_with_population(variant: str, fidelity: str) -> None:
     mean, se = binned(curve("compiled"), range(3000, 3000 + SEEDS))
     ref_mean, ref_se = binned(curve("population"), range(4000, 4000 + SEEDS))
     assert np.all(np.abs(mean - ref_mean) <= Z * np.hypot(se, ref_se)), (mean, ref_mean)
+
+
+@pytest.mark.parametrize("implementation", ["scalar", "population"])
+def test_the_view_shows_who_knows_which_common_fact(implementation: str) -> None:
+    """The dashboard's matrix agrees with each worker's own knowledge."""
+    world = knowledge_office(seed=3, workers=5, implementation=implementation)
+    world.run(steps=30)
+    view = world.render_view()
+    assert view is not None
+    assert len(view["values"]) == 5
+    assert [sum(row) for row in view["values"]] == list(known_counts(world))

@@ -42,6 +42,7 @@ def knowledge_office(p: Params, world: npl.World) -> None:
     if p.variant == "database":
         world.metric("database_facts", lambda w: float(w["database"].size))
 
+    world.view(lambda w: who_knows_what(w, p.total_facts))
     world.invariant("work done per tick ≤ workers", lambda w: w.omega().total <= workers)
     world.invariant(
         "known facts ⊂ range(facts)",
@@ -76,3 +77,22 @@ def known_bounds(world: npl.World) -> list[tuple[int, int]]:
             if f.size
         ]
     return [(min(w.known), max(w.known)) for w in group if w.known]
+
+
+def who_knows_what(
+    world: npl.World, facts: int, *, rows: int = 40, columns: int = 100
+) -> npl.MatrixView:
+    """The dashboard's view: which of the first ``columns`` facts the first ``rows`` workers
+    know (the common facts: Beta(0.8, 2) puts most research there)."""
+    group = world["workers"]
+    n = min(rows, len(group))
+    m = min(columns, facts)
+    if isinstance(group, (Office, CompiledOffice)):
+        r = np.repeat(np.arange(n), m)
+        f = np.tile(np.arange(m), n)
+        known = np.asarray(group.known.knows(r, f), float).reshape(n, m)
+    else:
+        known = np.array([[f in w.known for f in range(m)] for w in group[:n]], float)
+    return npl.MatrixView(
+        known, row_label="worker", column_label="fact", title="who knows which common fact"
+    )
