@@ -37,6 +37,7 @@ def find_attractors(
     max_encounters: int = 50_000_000,
     min_encounters: int = 0,
     trace: bool = False,
+    implementation: str = "numpy",
     **params: Any,
 ) -> pd.DataFrame:
     """Run ``runs`` two-agent societies until their greedy policy pairs settle; count the pairs.
@@ -50,6 +51,11 @@ def find_attractors(
     Other keyword arguments are parameters of the ``sugar-spice`` world (exploration, …).
     ``df.attrs["runs"]`` holds one row per run; with ``trace=True``, ``df.attrs["trace"]``
     holds every run's pair (16·a + b, or 2·a + b for memory 0) at every check.
+
+    ``implementation="compiled"`` runs the traders' numba kernels with one tick covering a
+    whole check (``rounds = check_every`` encounters per society per tick, unless ``rounds``
+    is given; it must divide ``check_every``): the same statistics, about 20 × faster at a
+    hundred societies (see the docs' *Speed*). Needs numba (``pip install 'npolitics[fast]'``).
     """
     for name, value in (
         ("runs", runs),
@@ -66,12 +72,20 @@ def find_attractors(
             raise ValueError(f"initial must be a pair (code_a, code_b), got {initial!r}")
         params["initial_a"] = check_code(initial[0], memory, name="initial code_a")
         params["initial_b"] = check_code(initial[1], memory, name="initial code_b")
+    rounds = params.pop("rounds", check_every if implementation == "compiled" else 1)
+    if isinstance(rounds, bool) or not isinstance(rounds, int) or rounds < 1:
+        raise ValueError(f"rounds must be an integer ≥ 1, got {rounds!r}")
+    if check_every % rounds:
+        raise ValueError(f"rounds ({rounds}) must divide check_every ({check_every})")
+    ticks = check_every // rounds
     world = sugar_spice(
         seed=seed,
         experiment="attractors",
         memory=memory,
         societies=runs,
-        sample_every=check_every,
+        sample_every=ticks,
+        implementation=implementation,
+        rounds=rounds,
         **params,
     )
     traders = world["traders"]
@@ -83,7 +97,7 @@ def find_attractors(
     history = [pairs] if trace else []
     t = 0
     while t < max_encounters:
-        world.run(steps=check_every, rollback=False)
+        world.run(steps=ticks, rollback=False)
         t += check_every
         now = _pairs(traders, base)
         last_change[now != pairs] = t
