@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -45,24 +44,6 @@ def test_home_page_includes_the_whole_gossip_agent() -> None:
     assert lines[25].startswith("class Gossip(npl.Agent):")
     assert lines[43].strip() == "return 1.0 if self.heard else 0.0"
     assert not lines[44].strip()
-
-
-def test_readme_python_example_runs(tmp_path: Path) -> None:
-    """The README's "world in a few lines" runs as written and prints its results frame."""
-    readme = (ROOT / "README.md").read_text()
-    blocks = re.findall(r"^```python\n(.*?)^```", readme, flags=re.S | re.M)
-    assert blocks, "the README has no python example"
-    script = tmp_path / "readme_example.py"
-    script.write_text(blocks[0])
-    done = subprocess.run(
-        [sys.executable, str(script)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-4000:]
-    assert "omega" in done.stdout
 
 
 def test_kernel_flow_diagram_is_deterministic() -> None:
