@@ -5,13 +5,21 @@ tick the matchmaker sends each agent an Encounter, each answers with a Move, eac
 its Outcome and takes one Q-learning step. ``societies`` independent couples are one
 population, so every kernel delivery handles all of them with array code.
 Unit: encounters/s summed over societies (one encounter per society per tick).
+
+The compiled row runs the same world with ``implementation="compiled"``: the traders'
+handlers are numba kernels and one tick is a block of up to 1000 encounters per society
+(the first K − 1 played inside the kernel, the K-th through Move and Outcome messages).
+It needs numba (``pip install 'npolitics[fast]'``) and is skipped without it; the kernels
+are loaded from numba's cache when this module is imported, like an import, not timed.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
-from worlds.sugar_spice import sugar_spice
+from benchmarks._harness import Skip
+from worlds.sugar_spice import _compiled, sugar_spice
 
 LEARNING = {"learning_rate": 0.01, "discount": 0.99, "exploration": 0.01, "initial_q": 1.0}
 """The case's learning parameters (seeds/001), given explicitly: the world's defaults may move."""
@@ -31,6 +39,29 @@ def run_world(societies: int, encounters: int, seed: int) -> float:
     return float(traders.payoff_total.sum() / traders.encounters.sum())
 
 
+def run_compiled(societies: int, encounters: int, seed: int) -> float:
+    """The same with numba kernels, ``rounds`` = gcd(encounters, 1000) encounters per tick."""
+    if not _compiled.AVAILABLE:
+        raise Skip(_compiled.HINT)
+    rounds = math.gcd(encounters, 1000)
+    world = sugar_spice(
+        seed=seed,
+        experiment="attractors",
+        societies=societies,
+        sample_every=max(encounters // rounds, 1),
+        implementation="compiled",
+        rounds=rounds,
+        **LEARNING,
+    )
+    world.run(steps=encounters // rounds, rollback=False)
+    traders = world["traders"]
+    return float(traders.payoff_total.sum() / traders.encounters.sum())
+
+
 IMPLEMENTATIONS: list[tuple[str, Callable[[int, int, int], float]]] = [
     ("npolitics population", run_world),
+    ("npolitics population, compiled (numba)", run_compiled),
 ]
+
+if _compiled.AVAILABLE:
+    run_compiled(2, 2, 0)  # load the cached kernels (compile them on first use)
