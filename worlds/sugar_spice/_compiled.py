@@ -31,7 +31,7 @@ from typing import Any
 try:
     import numba
 except ImportError:  # pragma: no cover - exercised only without numba
-    numba = None
+    numba = None  # type: ignore[assignment]
 
 AVAILABLE = numba is not None
 """Whether numba is installed, so ``implementation="compiled"`` can run."""
