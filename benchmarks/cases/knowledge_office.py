@@ -156,7 +156,7 @@ def run_simpy(sizes: Sizes, seed: int) -> float:
 def _npolitics(run: Callable[[int, int, int], float]) -> Callable[[Sizes, int], float]:
     """The case interface around ``run(workers, ticks, seed)`` of benchmarks/npolitics_impl."""
 
-    @needs("npolitics", "worlds.knowledge_office")
+    @needs("npolitics", "worlds.knowledge_office", *getattr(run, "needs", ()))
     def adapted(sizes: Sizes, seed: int) -> float:
         return run(sizes["workers"], sizes["ticks"], seed)
 

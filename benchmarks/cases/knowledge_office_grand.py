@@ -8,9 +8,10 @@ tail-mean work rate per variant.
 
 Every implementation runs ``steps`` steps (a few hundred: the reference is slow). The row
 "npolitics population, full size" runs the experiment at its real length, ``full_steps``
-(10 000), with the population implementation; it runs in the full benchmark only (skipped
-with ``--quick``) and reports its own amount of work, so its throughput and peak memory are
-the figures to read, its time being for 10 000 steps.
+(10 000), with the population implementation (and "npolitics compiled, full size" with the
+compiled one, when numba is installed); they run in the full benchmark only (skipped
+with ``--quick``) and report their own amount of work, so their throughput and peak memory are
+the figures to read, their time being for 10 000 steps.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ GrandRun = Callable[[int, int, int, int], dict[str, float]]
 def _npolitics(run: GrandRun) -> Callable[[Sizes, int], dict[str, float]]:
     """The case interface around ``run(workers, facts_per_worker, steps, seed)``."""
 
-    @needs("npolitics", "worlds.knowledge_office")
+    @needs("npolitics", "worlds.knowledge_office", *getattr(run, "needs", ()))
     def adapted(sizes: Sizes, seed: int) -> dict[str, float]:
         return run(sizes["workers"], sizes["facts_per_worker"], sizes["steps"], seed)
 
@@ -71,7 +72,7 @@ def _npolitics(run: GrandRun) -> Callable[[Sizes, int], dict[str, float]]:
 def _full_size(run: GrandRun) -> Callable[[Sizes, int], Outcome]:
     """``run`` at ``full_steps`` steps, reporting its own amount of work (full run only)."""
 
-    @needs("npolitics", "worlds.knowledge_office")
+    @needs("npolitics", "worlds.knowledge_office", *getattr(run, "needs", ()))
     def adapted(sizes: Sizes, seed: int) -> Outcome:
         steps = sizes["full_steps"]
         if not steps:
@@ -87,5 +88,10 @@ _GRAND = dict(npolitics_impl.GRAND_IMPLEMENTATIONS)
 IMPLEMENTATIONS: list[tuple[str, Callable[[Sizes, int], Any]]] = [
     *((name, _npolitics(run)) for name, run in npolitics_impl.GRAND_IMPLEMENTATIONS),
     ("npolitics population, full size", _full_size(_GRAND["npolitics population"])),
+    *(
+        [("npolitics compiled, full size", _full_size(_GRAND["npolitics compiled"]))]
+        if "npolitics compiled" in _GRAND
+        else []
+    ),
     ("reference script", run_reference),
 ]
