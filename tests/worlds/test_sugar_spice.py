@@ -317,3 +317,13 @@ def test_invariants_hold(experiment: str) -> None:
     )
     assert len(world.invariants) == 4
     world.run(steps=200, check=True)
+
+
+def test_the_census_view_counts_every_agent_once() -> None:
+    """The dashboard's view: agents per policy code, 16 codes with memory 1."""
+    world = sugar_spice(seed=2, societies=5)
+    world.run(steps=20)
+    view = world.render_view()
+    assert view is not None
+    assert view["labels"][6] == "0x6"
+    assert sum(view["values"]) == 10

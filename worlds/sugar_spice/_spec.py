@@ -159,6 +159,7 @@ def sugar_spice(p: Params, world: npl.World) -> None:
     def active(w: npl.World) -> int:
         return int(w["matchmaker"].active)
 
+    world.view(lambda w: policy_census(w, active(w), p.memory))
     world.metric("agents", lambda w: float(active(w)))
     world.metric("mean_payoff", lambda w: w.omega().total / active(w))
     world.metric("trade_share", lambda w: float(w["traders"].trade_share()[: active(w)].mean()))
@@ -196,3 +197,15 @@ def _pair_share(a: int, b: int) -> Any:
         return float(np.mean((codes[:, 0] == a) & (codes[:, 1] == b)))
 
     return share
+
+
+def policy_census(world: npl.World, active: int, memory: int) -> npl.BarsView:
+    """The dashboard's view: how many agents (of those who joined) follow each greedy policy."""
+    codes = world["traders"].codes()[:active]
+    size = 2 if memory == 0 else 16
+    counts = np.bincount(codes, minlength=size)
+    return npl.BarsView(
+        labels=[f"0x{c:X}" for c in range(size)],
+        values=counts,
+        title="agents per greedy policy code (bit k = 2·my last + your last: steal)",
+    )
