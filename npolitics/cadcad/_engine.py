@@ -96,7 +96,6 @@ def advance(run: CadcadRun, timestep: int) -> dict[str, Any]:
     params = run.job.params
     history = run.history
     copy_state = run.copy_state
-    known = model.initial_state
     ops = model.policy_ops
     single = len(model.blocks) == 1
     run_number = run.job.run
@@ -104,37 +103,27 @@ def advance(run: CadcadRun, timestep: int) -> dict[str, Any]:
     rows: Rows = []
     substep, block = 0, model.blocks[0]
     try:
-        for substep, block in enumerate(model.blocks, 1):
+        for substep, block, policies, updates in model.plan:
             s = copy_state(previous)
             if single:
                 s["substep"] = 0
-            signals: dict[str, Any] | None = None
-            for fn in block.policy_functions:
-                out = fn(params, substep, history, s)
-                if type(out) is not dict:
-                    out = _signal(block, fn, out)
-                if signals is None:
-                    signals = dict(out)
-                elif not (signals.keys() & out.keys()):  # no signal to combine: just gather
-                    signals.update(out)
-                elif ops is None:
-                    for label, value in out.items():
-                        signals[label] = signals[label] + value if label in signals else value
-                else:
-                    for label, value in out.items():
-                        signals[label] = (
-                            ops[0](signals[label], value) if label in signals else value
-                        )
-            if ops is not None and len(ops) > 1 and signals is not None:
-                signals = {label: _tail(ops, value) for label, value in signals.items()}
-            pending = [f(params, substep, history, s, signals) for f in block.update_functions]
+            if len(policies) == 1:
+                signals = policies[0](params, substep, history, s)
+                if type(signals) is not dict:
+                    signals = _signal(block, policies[0], signals)
+                signals = dict(signals)
+                if ops is not None and len(ops) > 1:
+                    signals = {label: _tail(ops, value) for label, value in signals.items()}
+            else:
+                signals = _signals(block, policies, ops, params, substep, history, s)
+            pending = [f(params, substep, history, s, signals) for f in updates]
             width = len(s)
             try:
                 s.update(pending)
             except (TypeError, ValueError):
                 width = -1
             if len(s) != width:  # a result that is no pair, or names an unknown variable
-                _check_updates(block, pending, known)
+                _check_updates(block, pending, model.initial_state)
             s["substep"], s["timestep"], s["run"] = substep, timestep, run_number
             rows.append(s)
             previous = s
@@ -148,6 +137,34 @@ def advance(run: CadcadRun, timestep: int) -> dict[str, Any]:
         raise
     history.append(rows)
     return previous
+
+
+def _signals(
+    block: Block,
+    policies: Sequence[Callable[..., Any]],
+    ops: Sequence[Callable[..., Any]] | None,
+    params: Any,
+    substep: int,
+    history: list[Rows],
+    s: dict[str, Any],
+) -> dict[str, Any]:
+    """The signals of a block with several policies, aggregated as cadCAD does."""
+    signals: dict[str, Any] = {}
+    for fn in policies:
+        out = fn(params, substep, history, s)
+        if type(out) is not dict:
+            out = _signal(block, fn, out)
+        if signals.keys().isdisjoint(out):  # no signal to combine: just gather
+            signals.update(out)
+        elif ops is None:
+            for label, value in out.items():
+                signals[label] = signals[label] + value if label in signals else value
+        else:
+            for label, value in out.items():
+                signals[label] = ops[0](signals[label], value) if label in signals else value
+    if ops is not None and len(ops) > 1:
+        signals = {label: _tail(ops, value) for label, value in signals.items()}
+    return signals
 
 
 def _culprit(exc: BaseException, block: Block) -> Any:

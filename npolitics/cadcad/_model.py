@@ -77,6 +77,17 @@ class Model:
     initial_state: dict[str, Any]
     blocks: tuple[Block, ...]
     policy_ops: tuple[Callable[..., Any], ...] | None = None
+    plan: tuple[tuple[int, Block, tuple[Policy, ...], tuple[Update, ...]], ...] = attrs.field(
+        init=False, repr=False
+    )
+    """Per block, what the hot loop needs: (substep, block, policies, updates)."""
+
+    def __attrs_post_init__(self) -> None:
+        plan = tuple(
+            (substep, block, block.policy_functions, block.update_functions)
+            for substep, block in enumerate(self.blocks, 1)
+        )
+        object.__setattr__(self, "plan", plan)
 
     @property
     def variables(self) -> tuple[str, ...]:
