@@ -144,6 +144,20 @@ def needs(*packages: str) -> Callable[[Implementation], Implementation]:
     return mark
 
 
+def warmed_by(warm_up: Callable[[], None]) -> Callable[[Implementation], Implementation]:
+    """Mark an implementation as needing ``warm_up()`` before the clock starts.
+
+    For one-off costs a user pays once per process, like an import: loading (or, the first
+    time, compiling) numba kernels. The warm-up runs after the ``needs`` imports.
+    """
+
+    def mark(implementation: Implementation) -> Implementation:
+        implementation.warm_up = warm_up  # type: ignore[attr-defined]
+        return implementation
+
+    return mark
+
+
 def peak_rss_mb() -> float:
     """Peak RSS of this process, in MB.
 
@@ -179,6 +193,9 @@ def _run_in_child(case_name: str, name: str, sizes: Sizes, seed: int, conn: Any)
         implementation = found[name]
         for package in getattr(implementation, "needs", ()):
             require(package)
+        warm_up = getattr(implementation, "warm_up", None)
+        if warm_up is not None:
+            warm_up()
         rss_before = peak_rss_mb()
         start = time.perf_counter()
         result = implementation(sizes, seed)

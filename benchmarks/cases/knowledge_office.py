@@ -161,6 +161,7 @@ def _npolitics(run: Callable[[int, int, int], float]) -> Callable[[Sizes, int], 
         return run(sizes["workers"], sizes["ticks"], seed)
 
     adapted.__doc__ = run.__doc__
+    adapted.warm_up = getattr(run, "warm_up", None)  # type: ignore[attr-defined]
     return adapted
 
 

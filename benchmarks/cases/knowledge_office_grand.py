@@ -66,6 +66,7 @@ def _npolitics(run: GrandRun) -> Callable[[Sizes, int], dict[str, float]]:
         return run(sizes["workers"], sizes["facts_per_worker"], sizes["steps"], seed)
 
     adapted.__doc__ = run.__doc__
+    adapted.warm_up = getattr(run, "warm_up", None)  # type: ignore[attr-defined]
     return adapted
 
 
@@ -80,6 +81,7 @@ def _full_size(run: GrandRun) -> Callable[[Sizes, int], Outcome]:
         statistic = run(sizes["workers"], sizes["facts_per_worker"], steps, seed)
         return Outcome(statistic, work=VARIANTS * sizes["workers"] * steps)
 
+    adapted.warm_up = getattr(run, "warm_up", None)  # type: ignore[attr-defined]
     return adapted
 
 

@@ -102,6 +102,7 @@ def _npolitics(run: Callable[[int, int, int], float]) -> Callable[[Sizes, int], 
         return run(sizes["societies"], sizes["encounters"], seed)
 
     adapted.__doc__ = run.__doc__
+    adapted.warm_up = getattr(run, "warm_up", None)  # type: ignore[attr-defined]
     return adapted
 
 
