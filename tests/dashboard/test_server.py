@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 pytest.importorskip("starlette")
-pytest.importorskip("httpx")
+pytest.importorskip("httpx2", reason="the dashboard tests use Starlette's TestClient, on httpx2")
 
 from starlette.testclient import TestClient
 
