@@ -41,7 +41,14 @@ import npolitics as npl
 from .._random import seed_sequence
 from ._config import Job
 from ._errors import ModelError
-from ._model import Block, Model, function_name, unknown_variable
+from ._model import (
+    IDENTITY_SIGNAL,
+    Block,
+    Model,
+    function_name,
+    identity_policy,
+    unknown_variable,
+)
 from ._random import global_generators_kept, run_stream, seed_global_generators, set_current
 
 Rows = list[dict[str, Any]]
@@ -107,15 +114,18 @@ def advance(run: CadcadRun, timestep: int) -> dict[str, Any]:
             s = copy_state(previous)
             if single:
                 s["substep"] = 0
-            if len(policies) == 1:
-                signals = policies[0](params, substep, history, s)
-                if type(signals) is not dict:
-                    signals = _signal(block, policies[0], signals)
-                signals = dict(signals)
-                if ops is not None and len(ops) > 1:
-                    signals = {label: _tail(ops, value) for label, value in signals.items()}
-            else:
-                signals = _signals(block, policies, ops, params, substep, history, s)
+            signals: dict[str, Any] = {}
+            for fn in policies:
+                # cadCAD's identity policy returns a constant: skip the call.
+                out = IDENTITY_SIGNAL if fn is identity_policy else fn(params, substep, history, s)
+                if type(out) is not dict:
+                    out = _signal(block, fn, out)
+                if signals.keys().isdisjoint(out):  # no signal to combine: just gather
+                    signals.update(out)
+                else:
+                    _combine(signals, out, ops)
+            if ops is not None and len(ops) > 1:
+                signals = {label: _tail(ops, value) for label, value in signals.items()}
             pending = [f(params, substep, history, s, signals) for f in updates]
             width = len(s)
             try:
@@ -139,32 +149,16 @@ def advance(run: CadcadRun, timestep: int) -> dict[str, Any]:
     return previous
 
 
-def _signals(
-    block: Block,
-    policies: Sequence[Callable[..., Any]],
-    ops: Sequence[Callable[..., Any]] | None,
-    params: Any,
-    substep: int,
-    history: list[Rows],
-    s: dict[str, Any],
-) -> dict[str, Any]:
-    """The signals of a block with several policies, aggregated as cadCAD does."""
-    signals: dict[str, Any] = {}
-    for fn in policies:
-        out = fn(params, substep, history, s)
-        if type(out) is not dict:
-            out = _signal(block, fn, out)
-        if signals.keys().isdisjoint(out):  # no signal to combine: just gather
-            signals.update(out)
-        elif ops is None:
-            for label, value in out.items():
-                signals[label] = signals[label] + value if label in signals else value
-        else:
-            for label, value in out.items():
-                signals[label] = ops[0](signals[label], value) if label in signals else value
-    if ops is not None and len(ops) > 1:
-        signals = {label: _tail(ops, value) for label, value in signals.items()}
-    return signals
+def _combine(
+    signals: dict[str, Any], out: Mapping[str, Any], ops: Sequence[Callable[..., Any]] | None
+) -> None:
+    """Fold one policy's signals into ``signals``: added (cadCAD's default) or by ``ops[0]``."""
+    if ops is None:
+        for label, value in out.items():
+            signals[label] = signals[label] + value if label in signals else value
+    else:
+        for label, value in out.items():
+            signals[label] = ops[0](signals[label], value) if label in signals else value
 
 
 def _culprit(exc: BaseException, block: Block) -> Any:
