@@ -44,6 +44,13 @@ GOALS = (
     Goal("knowledge_office", "npolitics scalar", "SimPy", 1.5, "per-agent scalar ≥ 1.5× SimPy"),
     Goal("ring", "npolitics scalar", "SimPy", 1.5, "per-agent scalar ≥ 1.5× SimPy"),
     Goal("knowledge_office", "npolitics population", "Mesa 3", 50.0, "population ≥ 50× Mesa"),
+    Goal(
+        "knowledge_office",
+        "npolitics compiled",
+        "Mesa 3",
+        50.0,
+        "population ≥ 50× Mesa (numba-compiled population)",
+    ),
     Goal("rosca_cadcad", "npolitics.cadcad", "cadCAD 0.5.3", 10.0, "≥ 10× cadCAD"),
     Goal("rosca_cadcad", "npolitics.cadcad", "radCAD 0.14", 3.0, "≥ 3× radCAD"),
     Goal(
@@ -86,12 +93,33 @@ GOALS = (
         "npolitics population, full size",
         "reference script",
         100.0,
-        "≥ 100× the reference script (npolitics at 10 000 steps)",
+        "≥ 100× the reference script (npolitics at 10 000 steps, reference at `steps`)",
+    ),
+    Goal(
+        "knowledge_office_grand",
+        "npolitics compiled",
+        "reference script",
+        100.0,
+        "≥ 100× the reference script (numba-compiled population)",
+    ),
+    Goal(
+        "knowledge_office_grand",
+        "npolitics compiled, full size",
+        "reference script",
+        100.0,
+        "≥ 100× the reference script (compiled at 10 000 steps, reference at `steps`)",
     ),
     Goal(
         "ring", "npolitics population, saturated", None, 20e6, "population ring ≥ 20 M messages/s"
     ),
     Goal("scaling", "npolitics processes ×2", "npolitics serial", 1.7, "2 processes ≥ 1.7× serial"),
+    Goal(
+        "scaling",
+        "npolitics Dask LocalCluster ×2",
+        "npolitics processes ×2",
+        1 / 1.2,
+        "Dask within 20 % of 2 processes (≥ 0.833×)",
+    ),
 )
 
 
