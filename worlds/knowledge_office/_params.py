@@ -79,6 +79,12 @@ class Params:
         return NOTEBOOK_TARGET_FACTS if self.fidelity == "seed" else self.total_facts
 
     @property
+    def solitary(self) -> bool:
+        """Whether a worker's turn touches only its own state (variants researcher, forgetful):
+        then turns need no floor to order them, and each worker acts on its own tick."""
+        return self.variant in ("researcher", "forgetful")
+
+    @property
     def pooled(self) -> bool:
         """Whether the free-colleague pool decides who acts (variants sociable, database)."""
         return self.variant in POOLED

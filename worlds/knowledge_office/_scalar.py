@@ -4,7 +4,8 @@ The notebook's run loop is sequential within a tick: each worker acts in turn, a
 free-colleague pool a colleague who was asked sits the rest of the tick out. Here that loop is
 the :class:`Floor` agent: it gives each worker its :class:`Turn` and waits for :class:`Done`
 before giving the next, so every ask, answer, query and write of a turn happens before the next
-turn starts, all within the tick (delay-0 messages, several rounds of one instant).
+turn starts, all within the tick (delay-0 messages, several rounds of one instant). Solitary
+variants (researcher, forgetful) need no floor: each worker acts on its own tick.
 """
 
 from __future__ import annotations
@@ -42,6 +43,14 @@ class Worker(npl.Agent):
         """A new tick: work done last tick (the target was known) means a new target."""
         if self.target < 0 or self.target in self.known:
             self.target = int(ctx.rng.integers(self.p.target_facts))
+
+    @npl.channel(accepts=npl.Tick)
+    def act(self, m: npl.Tick, ctx: npl.Context) -> None:
+        """A solitary worker's turn (researcher, forgetful), on a second clock after ``tick``:
+        nobody else's state enters it, so it needs no floor to order it."""
+        if self.p.variant == "forgetful":
+            self._forget(ctx.rng)
+        self._research(ctx.rng)
 
     @npl.channel
     def turn(self, m: Turn, ctx: npl.Context) -> None:

@@ -25,8 +25,11 @@ def knowledge_office(p: Params, world: npl.World) -> None:
     if p.implementation == "scalar":
         world.add("workers", [Worker(p) for _ in range(p.workers)])
         world.clock("workers", "tick")
-        world.add("floor", Floor(p.workers, p.pooled, shuffled))
-        world.clock("floor", "tick")
+        if p.solitary:
+            world.clock("workers", "act")
+        else:
+            world.add("floor", Floor(p.workers, p.pooled, shuffled))
+            world.clock("floor", "tick")
     elif p.implementation == "compiled":
         world.add("workers", CompiledOffice(n=p.workers, p=p))
         world.clock("workers", "tick", order="shuffled" if shuffled else "fixed")
