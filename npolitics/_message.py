@@ -40,9 +40,18 @@ class Tick:
 
 def message_fields(cls: type) -> tuple[str, ...]:
     """The field names of an attrs message class, in declaration order."""
-    if not attrs.has(cls):
-        raise TypeError(f"{cls.__qualname__} is not a message type: decorate it with @attrs.frozen")
-    return tuple(a.name for a in attrs.fields(cls))
+    names = _FIELDS.get(cls)
+    if names is None:
+        if not attrs.has(cls):
+            raise TypeError(
+                f"{cls.__qualname__} is not a message type: decorate it with @attrs.frozen"
+            )
+        names = _FIELDS[cls] = tuple(a.name for a in attrs.fields(cls))
+    return names
+
+
+# Message classes are frozen once defined, so their field names are looked up once.
+_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 class Batch(Generic[M]):
@@ -117,7 +126,10 @@ class Batch(Generic[M]):
             k: (v[rows] if isinstance(v, np.ndarray) and v.ndim > 0 else v)
             for k, v in self._columns.items()
         }
-        return Batch(self.type, self.to[rows], **cols)
+        # Rows of a valid batch make a valid batch: no need to check the columns again.
+        part: Batch[M] = Batch.__new__(Batch)
+        part.type, part.to, part._columns = self.type, self.to[rows], cols
+        return part
 
     def retarget(self, to: npt.ArrayLike) -> Batch[M]:
         """The same messages addressed to ``to`` (one index per message)."""
