@@ -10,6 +10,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -79,12 +80,18 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
-@pytest.mark.slow
-def test_set_parameters_run_and_read_omega(server: str, browser: object) -> None:
-    """A user sets walkers=30, seed 4, 25 samples, runs, sees the chart fill and reads Ω."""
+def open_dashboard(browser: object, server: str) -> object:
+    """A new tab on the dashboard, once its form is built from the world's parameters."""
     page = browser.new_page()  # type: ignore[attr-defined]
     page.goto(server)
     page.wait_for_selector("#params input[name=walkers]")
+    return page
+
+
+@pytest.mark.slow
+def test_set_parameters_run_and_read_omega(server: str, browser: object) -> None:
+    """A user sets walkers=30, seed 4, 25 samples, runs, sees the chart fill and reads Ω."""
+    page: Any = open_dashboard(browser, server)
     page.fill("#params input[name=walkers]", "30")
     page.fill("#seed", "4")
     page.fill("#steps", "25")
@@ -106,9 +113,7 @@ def test_set_parameters_run_and_read_omega(server: str, browser: object) -> None
 
 @pytest.mark.slow
 def test_bad_input_shows_the_cli_message_on_the_page(server: str, browser: object) -> None:
-    page = browser.new_page()  # type: ignore[attr-defined]
-    page.goto(server)
-    page.wait_for_selector("#params input[name=walkers]")
+    page: Any = open_dashboard(browser, server)
     page.fill("#params input[name=walkers]", "0")
     page.click("#create")
     page.wait_for_function("document.querySelector('#error').textContent.length > 0")
@@ -118,9 +123,7 @@ def test_bad_input_shows_the_cli_message_on_the_page(server: str, browser: objec
 
 @pytest.mark.slow
 def test_closing_a_tab_does_not_stop_the_run(server: str, browser: object) -> None:
-    watcher = browser.new_page()  # type: ignore[attr-defined]
-    watcher.goto(server)
-    watcher.wait_for_selector("#params input[name=walkers]")
+    watcher: Any = open_dashboard(browser, server)
     watcher.fill("#steps", "400")
     watcher.click("#create")
     watcher.wait_for_selector("#run-rows tr:last-child .start")
