@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import pickle
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
@@ -280,7 +280,8 @@ class World:
         group = self._group(name)
         return group.members[0] if group.kind == "agent" else group.members
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[str]:
+        """The group names, in the order they were added."""
         return iter(self._groups)
 
     @property
