@@ -27,7 +27,6 @@ from ._errors import (
     HandlerError,
     InvariantError,
     NpoliticsError,
-    ParameterError,
     WellbeingError,
 )
 from ._experiment import Experiment, ExperimentInterrupted, resolve_world
@@ -232,20 +231,16 @@ def _experiment(args: argparse.Namespace) -> Experiment:
 
 
 def _parse_params(spec: WorldSpec[Any], items: Sequence[str]) -> dict[str, Any]:
-    declared = {p.name: p for p in spec.parameters()}
     params: dict[str, Any] = {}
     for item in items:
         key, sep, text = item.partition("=")
         key = key.strip()
         if not sep or not key:
             raise UsageError(f"-p wants key=value, got {item!r}")
-        if key not in declared:
-            raise ParameterError(
-                f"world {spec.name!r} has no parameter {key!r}; valid: {', '.join(declared)}"
-            )
+        param = spec.parameter(key)
         # A comma list sweeps; a parameter of no simple type gets its text whole.
-        texts = text.split(",") if declared[key].type != "any" else [text]
-        values = [declared[key].parse(v.strip()) for v in texts]
+        texts = text.split(",") if param.type != "any" else [text]
+        values = [param.parse(v.strip()) for v in texts]
         params[key] = values if len(values) > 1 else values[0]
     return params
 

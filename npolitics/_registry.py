@@ -14,7 +14,7 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
-from ._errors import NpoliticsError
+from ._errors import NpoliticsError, ParameterError
 from ._params import Parameter, build_params, parameters
 from ._random import Seed
 from ._world import World
@@ -50,6 +50,17 @@ class WorldSpec(Generic[P]):
     def parameters(self) -> list[Parameter]:
         """The declared parameters: name, type, default, allowed range, help."""
         return parameters(self.params)
+
+    def parameter(self, name: str) -> Parameter:
+        """The declared parameter ``name``; an unknown name is an error listing the valid ones
+        (the CLI and the dashboard say the same)."""
+        declared = {p.name: p for p in self.parameters()}
+        try:
+            return declared[name]
+        except KeyError:
+            raise ParameterError(
+                f"world {self.name!r} has no parameter {name!r}; valid: {', '.join(declared)}"
+            ) from None
 
     def defaults(self) -> P:
         """The parameters with every default."""

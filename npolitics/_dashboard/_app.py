@@ -19,7 +19,6 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .._errors import NpoliticsError
-from .._params import build_params
 from .._registry import WorldSpec, load_world, world_names
 from ._session import Session
 
@@ -240,18 +239,15 @@ def _jsonable(value: Any) -> bool:
 
 
 def _parse_params(spec: WorldSpec[Any], raw: Any) -> dict[str, Any]:
-    """Form values (text, as on the command line) converted by each parameter's type."""
+    """Form values (text, as on the command line) converted by each parameter's type; ranges
+    are checked when the session builds its world."""
     if not isinstance(raw, dict):
         raise _RefusedError(400, "params must be an object of name: value")
-    declared = {p.name: p for p in spec.parameters()}
     values: dict[str, Any] = {}
     try:
         for key, value in raw.items():
-            param = declared.get(key)
-            values[key] = (
-                param.parse(value) if param is not None and isinstance(value, str) else value
-            )
-        build_params(spec.params, values)
+            param = spec.parameter(key)
+            values[key] = param.parse(value) if isinstance(value, str) else value
     except NpoliticsError as exc:
         raise _RefusedError(400, str(exc)) from exc
     return values

@@ -64,7 +64,10 @@ def test_forms_come_from_the_declared_parameters(client: TestClient) -> None:
     [
         ({"walkers": "-3"}, "parameter 'walkers' must be ≥ 1, got -3"),
         ({"walkers": "many"}, "parameter 'walkers' must be an integer, got 'many'"),
-        ({"colour": "red"}, "unknown parameter(s) 'colour'"),
+        (
+            {"colour": "red"},
+            "world 'walkers' has no parameter 'colour'; valid: walkers, step, trip_at",
+        ),
     ],
 )
 def test_bad_form_values_get_the_cli_messages(
