@@ -31,7 +31,7 @@ import numpy as np
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
 from ._context import Context
-from ._message import Address, Tick
+from ._message import Address
 from ._results import Recorder, Results
 from ._scheduler import Buffer, Chunk, Sweep, Time
 
@@ -164,9 +164,8 @@ async def _round_async(
     calls: list[_Call] = []
     for key, chunks in round_:
         if key < 0:
-            clock = world._clocks[key]
-            queue_chunks: list[Chunk] = [_tick_sweep(world, key, t)]
-            calls.extend(_expand(world, clock.route, queue_chunks, t, round_no, len(calls)))
+            route, sweep = world._tick(key, t)
+            calls.extend(_expand(world, route, [sweep], t, round_no, len(calls)))
         else:
             calls.extend(_expand(world, world._by_key[key], chunks, t, round_no, len(calls)))
     world._batches += len(round_)
@@ -211,13 +210,6 @@ async def _round_async(
         for time, key, chunk in sink:
             world._queue.put(time, key, chunk)
         world._delivered += len(call.message) if call.index < 0 else 1
-
-
-def _tick_sweep(world: World, key: int, t: Time) -> Sweep:
-    clock = world._clocks[key]
-    world._queue.put(t + clock.every, key, None)
-    order = world.rng.permutation(clock.route.group.size) if clock.shuffled else None
-    return Sweep(Tick(t), order)
 
 
 def _expand(

@@ -536,16 +536,17 @@ class World:
             _, round_ = queue.pop_round()
             for key, chunks in round_:
                 if key < 0:
-                    self._tick(key, t)
+                    route, sweep = self._tick(key, t)
+                    self._deliver(route, [sweep], t)
                 else:
                     self._deliver(self._by_key[key], chunks, t)
 
-    def _tick(self, key: int, t: Time) -> None:
+    def _tick(self, key: int, t: Time) -> tuple[_Route, Sweep]:
+        """Clock ``key``'s delivery at ``t`` (in its activation order); the next is queued."""
         clock = self._clocks[key]
         self._queue.put(t + clock.every, key, None)
-        group = clock.route.group
-        order = self.rng.permutation(group.size) if clock.shuffled else None
-        self._deliver(clock.route, [Sweep(Tick(t), order)], t)
+        order = self.rng.permutation(clock.route.group.size) if clock.shuffled else None
+        return clock.route, Sweep(Tick(t), order)
 
     def _deliver(self, route: _Route, chunks: list[Chunk], t: Time) -> None:
         group = route.group
