@@ -655,10 +655,7 @@ class World:
             self._send_batch(route, index, message, time, out)
             return
         if not isinstance(message, route.channel.accepts):
-            raise MessageTypeError(
-                f"channel {channel!r} of group {group_name!r} expects "
-                f"{route.channel.accepts.__qualname__}, got {type(message).__qualname__}"
-            )
+            raise _wrong_type(route, type(message).__qualname__)
         size = route.group.size
         if index is None:
             if size != 1:
@@ -683,10 +680,7 @@ class World:
                 "not to one agent"
             )
         if not issubclass(batch.type, route.channel.accepts):
-            raise MessageTypeError(
-                f"channel {route.channel.name!r} of group {group.name!r} expects "
-                f"{route.channel.accepts.__qualname__}, got Batch[{batch.type.__qualname__}]"
-            )
+            raise _wrong_type(route, f"Batch[{batch.type.__qualname__}]")
         n = len(batch)
         if n == 0:
             return
@@ -724,10 +718,7 @@ class World:
     ) -> None:
         route = self._route(group, channel)
         if not isinstance(message, route.channel.accepts):
-            raise MessageTypeError(
-                f"channel {channel!r} of group {group!r} expects "
-                f"{route.channel.accepts.__qualname__}, got {type(message).__qualname__}"
-            )
+            raise _wrong_type(route, type(message).__qualname__)
         time = _due(now, delay)
         if isinstance(time, np.ndarray):
             raise DelayError("a broadcast takes one delay, not an array")
@@ -810,6 +801,14 @@ def _agent_index(group: str, index: Any, size: int) -> int:
             f"group {group!r} has agents 0…{size - 1}; there is no agent {index}"
         )
     return int(index)
+
+
+def _wrong_type(route: _Route, got: str) -> MessageTypeError:
+    """``channel 'ask' of group 'clerks' expects Ask, got Answer``."""
+    return MessageTypeError(
+        f"channel {route.channel.name!r} of group {route.group.name!r} expects "
+        f"{route.channel.accepts.__qualname__}, got {got}"
+    )
 
 
 def _due(now: Time, delay: Any) -> Any:
