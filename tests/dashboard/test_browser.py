@@ -84,7 +84,7 @@ def open_dashboard(browser: object, server: str) -> object:
     """A new tab on the dashboard, once its form is built from the world's parameters."""
     page = browser.new_page()  # type: ignore[attr-defined]
     page.goto(server)
-    page.wait_for_selector("#params input[name=walkers]")
+    page.wait_for_selector("#create:enabled")
     return page
 
 

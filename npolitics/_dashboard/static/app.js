@@ -85,6 +85,7 @@ async function createRun() {
 // -- runs ----------------------------------------------------------------------------------
 
 function addRun(summary) {
+  if (state.runs.has(summary.id)) return;
   const color = COLORS[(Number(summary.id) - 1) % COLORS.length];
   const run = { ...summary, color, samples: [], view: null };
   state.runs.set(summary.id, run);
@@ -333,5 +334,8 @@ $("view-run").addEventListener("change", () => {
   if (run) drawView(run);
   drawCharts();
 });
-loadWorlds().catch((err) => { $("error").textContent = err.message; });
-api("/api/runs").then((data) => data.runs.forEach(addRun)).catch(() => {});
+// Runs that already exist (started in another tab) are listed before new ones can be made,
+// so rows stay in the order the runs were created.
+Promise.all([loadWorlds(), api("/api/runs").then((data) => data.runs.forEach(addRun))])
+  .then(() => { $("create").disabled = false; })
+  .catch((err) => { $("error").textContent = err.message; });
