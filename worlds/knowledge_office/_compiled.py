@@ -67,8 +67,9 @@ class CompiledOffice(npl.Population):
         name, fill = ("table", -1) if self.p.fidelity == "seed" else ("items", 0)
         old = getattr(k, name)
         if width > old.shape[1]:
-            grown = np.full((self.n, max(width, 2 * old.shape[1])), fill, old.dtype)
+            grown = np.empty((self.n, max(width, 2 * old.shape[1])), old.dtype)
             grown[:, : old.shape[1]] = old
+            grown[:, old.shape[1] :] = fill
             setattr(k, name, grown)
 
     @npl.channel
@@ -79,6 +80,7 @@ class CompiledOffice(npl.Population):
         self._grow(int(ks.capacity_needed(seed, self.known.count)))
         table, mask, fill, finger, bits, items = self._arrays()
         out = np.empty((self.n, 4), np.int64)
+        pending = np.empty(self.n, np.int64)
         rows = ks.tick(
             VARIANTS.index(p.variant),
             seed,
@@ -100,6 +102,10 @@ class CompiledOffice(npl.Population):
             np.empty(self.n, np.int64),
             out,
             ctx.rng.beta(p.beta_a, p.beta_b, self.n),
+            pending,
+        )
+        ks.add_pending(
+            seed, table, mask, fill, bits, items, self.known.count, self.target, self.done, pending
         )
         if rows:
             out = out[:rows]

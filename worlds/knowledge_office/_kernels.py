@@ -243,6 +243,7 @@ def tick(  # type: ignore[no-untyped-def]
     where,
     out,
     betas,
+    pending,
 ):
     """One tick of the whole office, turn by turn in ``order``, as the notebook's loop.
 
@@ -252,6 +253,16 @@ def tick(  # type: ignore[no-untyped-def]
     ``out`` (rows: asker or -1, fact, turn, kind 0 = query / 1 = write) for the database
     agent; the number of rows is returned. ``betas`` holds ≥ n Beta(a, b) draws for research
     (numba's own beta sampler is about three times slower than numpy's).
+
+    Two passes. A worker's set changes only at its own turn, and in every variant but
+    sociable_v1 nobody reads it after that turn in the same tick (researchers read no one;
+    with the pool, only colleagues still free are asked). So the turns run in order with each
+    worker's one addition (its research or what a colleague told it) put in ``pending``,
+    and :func:`add_pending` makes the additions afterwards, worker by worker on every core:
+    each set sees the same operations in the same order, so the results are those of the
+    one-pass loop. sociable_v1 asks anyone, acted or not, so it adds at once, as does every
+    variant when ``pending`` is empty (the one-pass loop, kept as the specification the
+    tests hold the two passes to).
     """
     np.random.seed(rng_seed)
     forget_rate, s_rate, q_rate, w_rate, csr = rates[0], rates[1], rates[2], rates[3], rates[4]
@@ -262,6 +273,8 @@ def tick(  # type: ignore[no-untyped-def]
             target[w] = np.random.randint(0, n_targets)
             done[w] = knows(seed, table, mask, bits, n_facts, w, target[w])
     pooled = variant == SOCIABLE or variant == DATABASE
+    defer = variant != SOCIABLE_V1 and pending.size > 0
+    pending[:] = -1
     n_free = n
     if pooled:  # the free-colleague pool: free[:n_free] are free, where[w] their positions
         for k in range(n):
@@ -304,7 +317,9 @@ def tick(  # type: ignore[no-untyped-def]
             # The asker learns now; with the pool the colleague has not acted (its state is the
             # tick's start), without it the colleague answers from its state at this turn.
             if knows(seed, table, mask, bits, n_facts, colleague, target[w]):
-                if add(seed, table, mask, fill, bits, items, count, w, target[w]):
+                if defer:
+                    pending[w] = target[w]
+                elif add(seed, table, mask, fill, bits, items, count, w, target[w]):
                     done[w] = True
             continue
         if variant == DATABASE and r < q_rate:
@@ -328,6 +343,18 @@ def tick(  # type: ignore[no-untyped-def]
             continue
         f = min(int(n_facts * betas[n_betas]), n_facts - 1)
         n_betas += 1
-        if add(seed, table, mask, fill, bits, items, count, w, f) and f == target[w]:
+        if defer:
+            pending[w] = f
+        elif add(seed, table, mask, fill, bits, items, count, w, f) and f == target[w]:
             done[w] = True
     return n_out
+
+
+@numba.njit(cache=True, nogil=True, parallel=True)
+def add_pending(seed, table, mask, fill, bits, items, count, target, done, pending):  # type: ignore[no-untyped-def]
+    """Worker ``w`` adds ``pending[w]`` (-1: nothing); the workers are shared out among cores."""
+    for w in numba.prange(pending.size):
+        f = pending[w]
+        if f >= 0:
+            if add(seed, table, mask, fill, bits, items, count, w, f) and f == target[w]:
+                done[w] = True
