@@ -18,6 +18,7 @@ from ._config import Job as Job
 from ._config import config_sim as config_sim
 from ._config import jobs as jobs
 from ._engine import CadcadRun as CadcadRun
+from ._engine import CadcadRuns as CadcadRuns
 from ._engine import simulate as simulate
 from ._errors import ConfigError as ConfigError
 from ._errors import ModelError as ModelError
@@ -31,6 +32,7 @@ from ._run import run as run
 __all__ = [
     "INDEX_COLUMNS",
     "CadcadRun",
+    "CadcadRuns",
     "ConfigError",
     "Job",
     "Model",

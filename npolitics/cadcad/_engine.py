@@ -1,16 +1,9 @@
 """Running a cadCAD model on the npolitics kernel.
 
-Each (subset, run) is one agent, :class:`CadcadRun`, whose state ψ is the run's latest state
-row and its history. A clock ticks once per timestep; on each tick the agent runs every
-partial state update block in order, exactly as cadCAD 0.5 does:
-
-- the model functions get ``(params, substep, state_history, previous_state[, signals])``;
-  ``previous_state`` holds the state variables and cadCAD's five index columns, its
-  ``timestep`` still the previous one in the first substep (and its ``substep`` 0 when the
-  model has a single block, a cadCAD quirk kept for fidelity);
-- the policies' signals are summed per name, in cadCAD's policy order;
-- every update of a block sees the same ``previous_state``; the new row is that state with
-  the updates applied and ``substep``, ``timestep``, ``run`` set.
+Each (subset, run) is a :class:`CadcadRun`, whose state is the run's latest state row and
+its history. Runs sharing their timesteps are one agent, :class:`CadcadRuns`: a clock ticks
+once per timestep, and on each tick every run runs every partial state update block in
+order, exactly as cadCAD 0.5 does (the model's compiled ``step``, see ``_step.py``).
 
 State history and memory. cadCAD deep-copies the previous state before every substep, so
 every row holds its own copy of every value, and passes as ``state_history`` the list of
@@ -21,189 +14,87 @@ values as immutable (return a new value rather than mutate the old one), which c
 documentation asks for anyway; ``deepcopy=True`` restores cadCAD's copying, for models that
 mutate their state in place.
 
-Runs that share their timesteps advance together in one world when ``legacy_random`` is
-off; with it on, each run has a world of its own, so that seeding the global ``random``
-module per run makes sense (runs are independent either way, so the rows are the same).
+Global random generators. With ``legacy_random`` each run must see Python's ``random`` and
+numpy's global generator seeded from its identity, as if it ran alone. Runs that never draw
+from them cannot tell, so they still advance together; see :func:`_legacy`.
 """
 
 from __future__ import annotations
 
 import copy
 import gc
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
+import attrs
 import numpy as np
 
 import npolitics as npl
 
 from .._random import seed_sequence
 from ._config import Job
-from ._errors import ModelError
-from ._model import (
-    IDENTITY_SIGNAL,
-    Block,
-    Model,
-    function_name,
-    identity_policy,
-    unknown_variable,
+from ._model import Model
+from ._random import (
+    global_generators_kept,
+    global_generators_state,
+    run_stream,
+    seed_global_generators,
+    set_current,
 )
-from ._random import global_generators_kept, run_stream, seed_global_generators, set_current
-
-Rows = list[dict[str, Any]]
+from ._step import Rows, Step, compile_step
 
 
-class CadcadRun(npl.Agent):
-    """One Monte Carlo run of a cadCAD model; ψ is the latest state row and the history.
+@attrs.define(eq=False)
+class CadcadRun:
+    """One Monte Carlo run of a cadCAD model: its job, random stream, latest row and history.
 
     ``history`` is cadCAD's ``state_history``: ``[[genesis row], [rows of timestep 1],
     …]``; its rows are the run's output rows.
     """
 
-    model: Model
     job: Job
     rng: np.random.Generator
-    copy_state: Callable[[dict[str, Any]], dict[str, Any]]
     state: dict[str, Any]
     history: list[Rows]
-
-    @npl.channel
-    def tick(self, m: npl.Tick, ctx: npl.Context) -> None:
-        """Timestep ``job.timesteps[t]`` has come: run every block once."""
-        set_current(self.rng)
-        self.state = advance(self, self.job.timesteps[int(m.t)])
 
     def rows(self) -> Rows:
         """Every row so far, in cadCAD's order: genesis, then each timestep's substeps."""
         return [row for rows in self.history for row in rows]
 
 
-def start(model: Model, job: Job, root: np.random.SeedSequence, deepcopy: bool) -> CadcadRun:
+class CadcadRuns(npl.Agent):
+    """Runs of one cadCAD model sharing their timesteps; ψ is every run's latest row and history.
+
+    On each clock tick every run, in turn, runs every block once (its model's ``step``).
+    """
+
+    runs: list[CadcadRun]
+    timesteps: tuple[int, ...]
+    step: Step
+
+    @npl.channel
+    def tick(self, m: npl.Tick, ctx: npl.Context) -> None:
+        """Timestep ``timesteps[t]`` has come: every run runs every block once."""
+        timestep = self.timesteps[int(m.t)]
+        step = self.step
+        for run in self.runs:
+            set_current(run.rng)
+            job = run.job
+            run.state = step(job.params, run.history, run.state, timestep, job.subset, job.run)
+
+
+def start(model: Model, job: Job, root: np.random.SeedSequence) -> CadcadRun:
     """A run at its genesis row (a deep copy of the initial state, as cadCAD makes per run)."""
     genesis = copy.deepcopy(model.initial_state)
     genesis["simulation"], genesis["subset"], genesis["run"] = job.simulation, job.subset, job.run
     genesis["substep"], genesis["timestep"] = 0, 0
     return CadcadRun(
-        model=model,
         job=job,
         rng=run_stream(root, job.simulation, job.subset, job.run),
-        copy_state=copy.deepcopy if deepcopy else dict.copy,
         state=genesis,
         history=[[genesis]],
     )
-
-
-def advance(run: CadcadRun, timestep: int) -> dict[str, Any]:
-    """Run every block of ``run``'s model for ``timestep``; return the last row.
-
-    The hot loop of the layer: locals only, one dict copy per substep.
-    """
-    model = run.model
-    params = run.job.params
-    history = run.history
-    copy_state = run.copy_state
-    ops = model.policy_ops
-    single = len(model.blocks) == 1
-    run_number = run.job.run
-    previous = run.state
-    rows: Rows = []
-    substep, block = 0, model.blocks[0]
-    try:
-        for substep, block, policies, updates in model.plan:
-            s = copy_state(previous)
-            if single:
-                s["substep"] = 0
-            signals: dict[str, Any] = {}
-            for fn in policies:
-                # cadCAD's identity policy returns a constant: skip the call.
-                out = IDENTITY_SIGNAL if fn is identity_policy else fn(params, substep, history, s)
-                if type(out) is not dict:
-                    out = _signal(block, fn, out)
-                if signals.keys().isdisjoint(out):  # no signal to combine: just gather
-                    signals.update(out)
-                else:
-                    _combine(signals, out, ops)
-            if ops is not None and len(ops) > 1:
-                signals = {label: _tail(ops, value) for label, value in signals.items()}
-            pending = [f(params, substep, history, s, signals) for f in updates]
-            width = len(s)
-            try:
-                s.update(pending)
-            except (TypeError, ValueError):
-                width = -1
-            if len(s) != width:  # a result that is no pair, or names an unknown variable
-                _check_updates(block, pending, model.initial_state)
-            s["substep"], s["timestep"], s["run"] = substep, timestep, run_number
-            rows.append(s)
-            previous = s
-    except Exception as exc:
-        culprit = _culprit(exc, block)
-        where = f" in {function_name(culprit)}" if culprit is not None else ""
-        exc.add_note(
-            f"npolitics.cadcad: {block.label}{where}, subset {run.job.subset}, "
-            f"run {run_number}, timestep {timestep}, substep {substep}"
-        )
-        raise
-    history.append(rows)
-    return previous
-
-
-def _combine(
-    signals: dict[str, Any], out: Mapping[str, Any], ops: Sequence[Callable[..., Any]] | None
-) -> None:
-    """Fold one policy's signals into ``signals``: added (cadCAD's default) or by ``ops[0]``."""
-    if ops is None:
-        for label, value in out.items():
-            signals[label] = signals[label] + value if label in signals else value
-    else:
-        for label, value in out.items():
-            signals[label] = ops[0](signals[label], value) if label in signals else value
-
-
-def _culprit(exc: BaseException, block: Block) -> Any:
-    """The block's model function in whose frame ``exc`` was raised, if any."""
-    functions = [f for _, f in block.policies if f is not None]
-    functions += [f for _, f, _ in block.updates]
-    codes = {getattr(f, "__code__", None): f for f in functions}
-    tb = exc.__traceback__
-    found = None
-    while tb is not None:
-        found = codes.get(tb.tb_frame.f_code, found)
-        tb = tb.tb_next
-    return found
-
-
-def _tail(ops: Sequence[Callable[..., Any]], value: Any) -> Any:
-    for op in ops[1:]:
-        value = op(value)
-    return value
-
-
-def _signal(block: Block, fn: Any, out: Any) -> Any:
-    if isinstance(out, Mapping):
-        return out
-    raise ModelError(
-        f"{block.label}: policy {function_name(fn)} returned {out!r} ({type(out).__qualname__}); "
-        "a policy must return a dict of signals, e.g. {'contribute': True}"
-    )
-
-
-def _check_updates(block: Block, results: list[Any], known: Mapping[str, Any]) -> None:
-    """Raise for the first result that is not a (known variable, value) pair.
-
-    Called only when applying the results failed or added a key; if every result is fine,
-    the new key came from a function writing into ``previous_state``, which cadCAD keeps too.
-    """
-    for (_, fn, _), result in zip(block.updates, results, strict=True):
-        if not (isinstance(result, tuple | list) and len(result) == 2):
-            raise ModelError(
-                f"{block.label}: state update {function_name(fn)} returned {result!r} "
-                f"({type(result).__qualname__}); a state update must return a "
-                "(variable, value) pair"
-            )
-        if not isinstance(result[0], str) or result[0] not in known:
-            raise ModelError(unknown_variable(block.label, fn, result[0], known))
 
 
 def simulate(
@@ -221,28 +112,66 @@ def simulate(
     run's stream (see :func:`npolitics.cadcad.rng`).
     """
     root = seed_sequence(seed)
-    out: list[Rows | None] = [None] * len(jobs)
-    if legacy_random:
-        groups = [[i] for i in range(len(jobs))]
-    else:
-        by_steps: dict[tuple[int, ...], list[int]] = {}
-        for i, job in enumerate(jobs):
-            by_steps.setdefault(job.timesteps, []).append(i)
-        groups = list(by_steps.values())
-    kept = global_generators_kept() if legacy_random else nullcontext()
-    with collector_paused(), kept:
+    step = compile_step(model, deepcopy)
+    with collector_paused():
         try:
-            for group in groups:
-                runs = [start(model, jobs[i], root, deepcopy) for i in group]
-                if legacy_random:
-                    job = runs[0].job
-                    seed_global_generators(root, job.simulation, job.subset, job.run)
-                _world_of(runs)
-                for i, agent in zip(group, runs, strict=True):
-                    out[i] = agent.rows()
+            if legacy_random:
+                with global_generators_kept():
+                    runs = _legacy(model, jobs, root, step)
+            else:
+                runs = [start(model, job, root) for job in jobs]
+                _advance(runs, step)
         finally:
             set_current(None)
-    return [rows for rows in out if rows is not None]
+    rows = [run.rows() for run in runs]
+    for run in runs:  # the world lingers until the collector finds it: let the rows go now
+        run.history.clear()
+    return rows
+
+
+def _legacy(
+    model: Model, jobs: Sequence[Job], root: np.random.SeedSequence, step: Step
+) -> list[CadcadRun]:
+    """Run ``jobs`` as if each ran alone with the global generators seeded from its identity.
+
+    Runs that never draw from the global generators do not care how they are seeded, and
+    advance together, which is much faster. So the first run runs alone, seeded; if it left
+    the generators as it found them, the others run together and must leave them untouched
+    too. Wherever a draw is seen, every run concerned is run again alone, seeded.
+    """
+    if not jobs:
+        return []
+    first = start(model, jobs[0], root)
+    if _untouched(lambda: _advance([first], step), root, jobs[0]):
+        rest = [start(model, job, root) for job in jobs[1:]]
+        if not rest or _untouched(lambda: _advance(rest, step), root, jobs[1]):
+            return [first, *rest]
+    return [first, *(_alone(model, job, root, step) for job in jobs[1:])]
+
+
+def _alone(model: Model, job: Job, root: np.random.SeedSequence, step: Step) -> CadcadRun:
+    """``job`` run by itself, the global generators seeded from its identity."""
+    run = start(model, job, root)
+    seed_global_generators(root, job.simulation, job.subset, job.run)
+    _advance([run], step)
+    return run
+
+
+def _untouched(advance: Callable[[], None], root: np.random.SeedSequence, job: Job) -> bool:
+    """Run ``advance`` with the global generators seeded for ``job``; did it leave them be?"""
+    seed_global_generators(root, job.simulation, job.subset, job.run)
+    before = global_generators_state()
+    advance()
+    return global_generators_state() == before
+
+
+def _advance(runs: list[CadcadRun], step: Step) -> None:
+    """Advance ``runs`` through their timesteps: one world per set of runs sharing them."""
+    groups: dict[tuple[int, ...], list[CadcadRun]] = {}
+    for run in runs:
+        groups.setdefault(run.job.timesteps, []).append(run)
+    for timesteps, group in groups.items():
+        _world_of(CadcadRuns(runs=group, timesteps=timesteps, step=step))
 
 
 @contextmanager
@@ -262,10 +191,10 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _world_of(runs: list[CadcadRun]) -> None:
-    steps = len(runs[0].job.timesteps)
+def _world_of(runs: CadcadRuns) -> None:
+    steps = len(runs.timesteps)
     world = npl.World("cadcad", seed=0, sample_every=steps + 1)
-    world.add("runs", runs)
+    world.add("runs", [runs])
     world.clock("runs", "tick")
     try:
         world.run(steps=steps, rollback=False)

@@ -75,3 +75,21 @@ def seed_global_generators(
     words = child(root, _name(simulation, subset, run) + ":legacy").generate_state(8)
     random.seed(int.from_bytes(words[:4].tobytes(), "little"))
     np.random.seed(words[4:])  # noqa: NPY002
+
+
+def global_generators_state() -> tuple[object, ...]:
+    """The state of ``random`` and ``numpy.random``'s global generator, comparable with ``==``.
+
+    Any draw from either changes it, so equal states before and after a call mean the call
+    drew nothing from them.
+    """
+    state = np.random.get_state(legacy=False)  # noqa: NPY002
+    inner = state["state"]
+    return (
+        random.getstate(),
+        state["bit_generator"],
+        inner["key"].tobytes(),
+        inner["pos"],
+        state["has_gauss"],
+        state["gauss"],
+    )

@@ -12,13 +12,15 @@ from typing import Any
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from .._backends import check_backend, free_cores, imap_unordered
 from ._config import Job, SimConfig, jobs
-from ._engine import Rows, collector_paused, simulate
+from ._engine import collector_paused, simulate
 from ._frame import frame
 from ._model import Model, compile_model
+from ._step import Rows
 
 _CHUNKS_PER_WORKER = 4
 """Jobs are sent in about this many chunks per worker: few enough to keep pickling cheap,
@@ -91,11 +93,28 @@ def run(
             results = _distributed(
                 model, todo, seed, deepcopy, legacy_random, backend=backend, workers=workers
             )
-        out = frame([row for rows in results for row in rows])
-        # Free the rows while the collector still sleeps: when it wakes, only the frame is
-        # left for it to walk.
-        del results
+        rows, order = _as_made(results)
+        out = frame(rows, order)
+        # Free the rows while the collector still sleeps (when it wakes, only the frame is
+        # left for it to walk), in the order they were made: one sweep through memory.
+        results.clear()
+        del rows
     return out
+
+
+def _as_made(results: list[Rows]) -> tuple[Rows, npt.NDArray[np.intp] | None]:
+    """The rows of all runs in about the order they were made, and the frame's order of them.
+
+    Runs advancing together make their rows timestep by timestep, run by run: when the runs
+    have equally many rows, that is the order returned (see :func:`frame`). Otherwise the
+    rows in the frame's order, and None.
+    """
+    lengths = set(map(len, results))
+    if len(lengths) != 1:
+        return [row for rows in results for row in rows], None
+    (length,) = lengths
+    made = [rows[i] for i in range(length) for rows in results]
+    return made, np.arange(len(made)).reshape(length, len(results)).T.ravel()
 
 
 def _distributed(

@@ -7,6 +7,7 @@ from npolitics import cadcad
 PUBLIC = {
     "INDEX_COLUMNS",
     "CadcadRun",
+    "CadcadRuns",
     "ConfigError",
     "Job",
     "Model",

@@ -65,6 +65,23 @@ def test_legacy_global_generators_are_seeded_per_run_and_restored() -> None:
     pd.testing.assert_frame_equal(first, frame(p_legacy, 7))
 
 
+def p_legacy_late(params: Any, substep: int, history: Any, s: Any) -> dict[str, Any]:
+    """Draws from the global generators in the second subset's runs only."""
+    return {"draw": random.random() if s["subset"] == 1 else 1.0}
+
+
+@pytest.mark.parametrize("policy", [p_legacy, p_legacy_late], ids=["every run", "later runs"])
+def test_legacy_runs_see_the_global_generators_as_if_each_ran_alone(policy: Any) -> None:
+    """Runs that draw from the global generators get each run's own seeding (the rest advance
+    together, which must not show)."""
+    model = cadcad.compile_model({"x": 0.0}, blocks(policy))
+    jobs = cadcad.jobs(cadcad.config_sim({"N": 3, "T": range(4), "M": {"k": [1, 2]}}))
+    together = cadcad.simulate(model, jobs, seed=8)
+    alone = [cadcad.simulate(model, [job], seed=8)[0] for job in jobs]
+    assert together == alone
+    assert len({rows[-1]["x"] for rows in together[3:]}) == 3
+
+
 def test_rng_outside_a_run_is_an_error() -> None:
     with pytest.raises(RuntimeError, match="call it from a policy or state update function"):
         cadcad.rng()
@@ -115,6 +132,19 @@ def test_frame_equals_pandas_records(cols: list[list[Any]]) -> None:
     n = min(map(len, cols))
     rows = [{f"c{j}": col[i] for j, col in enumerate(cols)} for i in range(n)]
     pd.testing.assert_frame_equal(cadcad.frame(rows), pd.DataFrame(rows))
+
+
+@given(st.lists(columns, min_size=1, max_size=4), st.randoms(use_true_random=False))
+def test_frame_of_rows_in_another_order(cols: list[list[Any]], rnd: random.Random) -> None:
+    """``order`` lists, for each row of the frame, where it is among the rows passed."""
+    n = min(map(len, cols))
+    rows = [{f"c{j}": col[i] for j, col in enumerate(cols)} for i in range(n)]
+    order = list(range(n))
+    rnd.shuffle(order)
+    made = [rows[0]] * n
+    for position, i in enumerate(order):
+        made[i] = rows[position]
+    pd.testing.assert_frame_equal(cadcad.frame(made, order), pd.DataFrame(rows))
 
 
 @pytest.mark.slow
