@@ -84,17 +84,38 @@ class CadcadRuns(npl.Agent):
             run.state = step(job.params, run.history, run.state, timestep, job.subset, job.run)
 
 
-def start(model: Model, job: Job, root: np.random.SeedSequence) -> CadcadRun:
-    """A run at its genesis row (a deep copy of the initial state, as cadCAD makes per run)."""
-    genesis = copy.deepcopy(model.initial_state)
-    genesis["simulation"], genesis["subset"], genesis["run"] = job.simulation, job.subset, job.run
-    genesis["substep"], genesis["timestep"] = 0, 0
+def start(model: Model, job: Job, root: np.random.SeedSequence, layout: type) -> CadcadRun:
+    """A run at its genesis row (a deep copy of the initial state, as cadCAD makes per run).
+
+    ``layout`` is a class of the simulation's own (see :func:`_with_shared_keys`).
+    """
+    state = copy.deepcopy(model.initial_state)
+    state["simulation"], state["subset"], state["run"] = job.simulation, job.subset, job.run
+    state["substep"], state["timestep"] = 0, 0
+    genesis = _with_shared_keys(state, layout)
     return CadcadRun(
         job=job,
         rng=run_stream(root, job.simulation, job.subset, job.run),
         state=genesis,
         history=[[genesis]],
     )
+
+
+def _with_shared_keys(state: dict[str, Any], layout: type) -> dict[str, Any]:
+    """An equal dict whose copies (every row of the run) share one table of keys.
+
+    CPython lays out the ``__dict__`` of instances of one class so (up to about 30 keys): a
+    row is then an array of values, a third of the memory of a plain dict, which makes
+    copying, reading and freeing the rows markedly faster. The result is an ordinary
+    ``dict``; names that could mean something to the class itself keep the plain layout.
+    """
+    if any(name.startswith("__") for name in state):
+        return state
+    holder = layout()
+    for name, value in state.items():
+        setattr(holder, name, value)  # (``__dict__.update`` would not share the keys)
+    shared: dict[str, Any] = holder.__dict__
+    return shared
 
 
 def simulate(
@@ -113,13 +134,14 @@ def simulate(
     """
     root = seed_sequence(seed)
     step = compile_step(model, deepcopy)
+    layout = type("Row", (), {})
     with collector_paused():
         try:
             if legacy_random:
                 with global_generators_kept():
-                    runs = _legacy(model, jobs, root, step)
+                    runs = _legacy(model, jobs, root, step, layout)
             else:
-                runs = [start(model, job, root) for job in jobs]
+                runs = [start(model, job, root, layout) for job in jobs]
                 _advance(runs, step)
         finally:
             set_current(None)
@@ -130,7 +152,7 @@ def simulate(
 
 
 def _legacy(
-    model: Model, jobs: Sequence[Job], root: np.random.SeedSequence, step: Step
+    model: Model, jobs: Sequence[Job], root: np.random.SeedSequence, step: Step, layout: type
 ) -> list[CadcadRun]:
     """Run ``jobs`` as if each ran alone with the global generators seeded from its identity.
 
@@ -141,17 +163,19 @@ def _legacy(
     """
     if not jobs:
         return []
-    first = start(model, jobs[0], root)
+    first = start(model, jobs[0], root, layout)
     if _untouched(lambda: _advance([first], step), root, jobs[0]):
-        rest = [start(model, job, root) for job in jobs[1:]]
+        rest = [start(model, job, root, layout) for job in jobs[1:]]
         if not rest or _untouched(lambda: _advance(rest, step), root, jobs[1]):
             return [first, *rest]
-    return [first, *(_alone(model, job, root, step) for job in jobs[1:])]
+    return [first, *(_alone(model, job, root, step, layout) for job in jobs[1:])]
 
 
-def _alone(model: Model, job: Job, root: np.random.SeedSequence, step: Step) -> CadcadRun:
+def _alone(
+    model: Model, job: Job, root: np.random.SeedSequence, step: Step, layout: type
+) -> CadcadRun:
     """``job`` run by itself, the global generators seeded from its identity."""
-    run = start(model, job, root)
+    run = start(model, job, root, layout)
     seed_global_generators(root, job.simulation, job.subset, job.run)
     _advance([run], step)
     return run

@@ -24,6 +24,7 @@ from ._errors import ModelError
 from ._model import IDENTITY_SIGNAL, Block, Model, function_name, unknown_variable
 
 Rows = list[dict[str, Any]]
+(_IDENTITY_LABEL,) = IDENTITY_SIGNAL
 Step = Callable[[Any, list[Rows], dict[str, Any], int, int, int], dict[str, Any]]
 """``step(params, history, previous, timestep, subset, run)``: run every block once for
 ``timestep``, append the new rows to ``history`` and return the last one."""
@@ -48,27 +49,39 @@ def compile_step(model: Model, deepcopy: bool) -> Step:
         body += [f"k = {k}", "s = copy_state(previous)"]
         if single:
             body.append('s["substep"] = 0')
-        outputs = []
+        outputs: list[str | None] = []
         for i, (_, f) in enumerate(block.policies):
-            out = f"o{i}"
-            outputs.append(out)
             if f is None:  # cadCAD's identity policy returns a constant: no call
-                body.append(f"{out} = IDENTITY")
+                outputs.append(None)
                 continue
+            outputs.append(f"o{i}")
             names[f"p{k}_{i}"] = f
             body += [
-                f"{out} = p{k}_{i}(params, {k}, history, s)",
-                f"if type({out}) is not dict:",
-                f"    {out} = as_signals(model.blocks[{b}], p{k}_{i}, {out})",
+                f"o{i} = p{k}_{i}(params, {k}, history, s)",
+                f"if type(o{i}) is not dict:",
+                f"    o{i} = as_signals(model.blocks[{b}], p{k}_{i}, o{i})",
             ]
-        body.append(f"signals = {{**{outputs[0]}}}" if outputs else "signals = {}")
-        for out in outputs[1:]:
-            body += [
-                f"if signals.keys().isdisjoint({out}):",  # no signal to combine: gather
-                f"    signals.update({out})",
-                "else:",
-                f"    combine(signals, {out})",
-            ]
+        if not outputs:
+            body.append("signals = {}")
+        elif outputs[0] is None:
+            body.append(f"signals = {IDENTITY_SIGNAL!r}")
+        else:
+            body.append(f"signals = {{**{outputs[0]}}}")
+        for output in outputs[1:]:
+            if output is None:
+                body += [
+                    f"if {_IDENTITY_LABEL!r} in signals:",
+                    "    combine(signals, IDENTITY)",
+                    "else:",
+                    f"    signals[{_IDENTITY_LABEL!r}] = {IDENTITY_SIGNAL[_IDENTITY_LABEL]!r}",
+                ]
+            else:
+                body += [
+                    f"if signals.keys().isdisjoint({output}):",  # no signal to combine: gather
+                    f"    signals.update({output})",
+                    "else:",
+                    f"    combine(signals, {output})",
+                ]
         if model.policy_ops is not None and len(model.policy_ops) > 1:
             body.append("signals = tail(signals)")
         calls = []
