@@ -84,25 +84,31 @@ def compile_step(model: Model, deepcopy: bool) -> Step:
                 ]
         if model.policy_ops is not None and len(model.policy_ops) > 1:
             body.append("signals = tail(signals)")
-        calls = []
+        # The updates' results are unpacked and stored one by one: what ``s.update(results)``
+        # does, without its generic path for a sequence of pairs.
+        results = [f"r{i}" for i in range(len(block.update_functions))]
         for i, f in enumerate(block.update_functions):
             names[f"u{k}_{i}"] = f
-            calls.append(f"u{k}_{i}(params, {k}, history, s, signals)")
+            body.append(f"r{i} = u{k}_{i}(params, {k}, history, s, signals)")
+        if results:
+            body += [
+                "width = len(s)",
+                "try:",
+                *(f"    n{i}, v{i} = r{i}" for i in range(len(results))),
+                *(f"    s[n{i}] = v{i}" for i in range(len(results))),
+                "except (TypeError, ValueError):",
+                "    width = -1",
+                "if len(s) != width:",  # a result that is no pair, or names an unknown variable
+                f"    check(model.blocks[{b}], ({''.join(r + ', ' for r in results)}), "
+                "model.initial_state)",
+            ]
         body += [
-            f"pending = ({''.join(call + ', ' for call in calls)})",
-            "width = len(s)",
-            "try:",
-            "    s.update(pending)",
-            "except (TypeError, ValueError):",
-            "    width = -1",
-            "if len(s) != width:",  # a result that is no pair, or names an unknown variable
-            f"    check(model.blocks[{b}], pending, model.initial_state)",
             f's["substep"] = {k}',
             's["timestep"] = timestep',
             's["run"] = run',
-            f"r{k} = previous = s",
+            f"row{k} = previous = s",
         ]
-    rows = ", ".join(f"r{k}" for k in range(1, len(model.blocks) + 1))
+    rows = ", ".join(f"row{k}" for k in range(1, len(model.blocks) + 1))
     body += [f"history.append([{rows}])", "return previous"]
     source = "\n".join(
         [
