@@ -36,6 +36,7 @@ from .._random import seed_sequence
 from ._config import Job
 from ._model import Model
 from ._random import (
+    current,
     global_generators_kept,
     global_generators_state,
     run_stream,
@@ -54,9 +55,18 @@ class CadcadRun:
     """
 
     job: Job
-    rng: np.random.Generator
+    root: np.random.SeedSequence
     state: dict[str, Any]
     history: list[Rows]
+    _rng: np.random.Generator | None = attrs.field(default=None, init=False)
+
+    @property
+    def rng(self) -> np.random.Generator:
+        """The run's own random stream, made on first use (most models never draw from it)."""
+        if self._rng is None:
+            job = self.job
+            self._rng = run_stream(self.root, job.simulation, job.subset, job.run)
+        return self._rng
 
     def rows(self) -> Rows:
         """Every row so far, in cadCAD's order: genesis, then each timestep's substeps."""
@@ -79,7 +89,7 @@ class CadcadRuns(npl.Agent):
         timestep = self.timesteps[int(m.t)]
         step = self.step
         for run in self.runs:
-            set_current(run.rng)
+            current.run = run  # (what set_current(run) does, without the call)
             job = run.job
             run.state = step(job.params, run.history, run.state, timestep, job.subset, job.run)
 
@@ -95,7 +105,7 @@ def start(model: Model, job: Job, root: np.random.SeedSequence, layout: type) ->
     genesis = _with_shared_keys(state, layout)
     return CadcadRun(
         job=job,
-        rng=run_stream(root, job.simulation, job.subset, job.run),
+        root=root,
         state=genesis,
         history=[[genesis]],
     )

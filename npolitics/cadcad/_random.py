@@ -14,12 +14,19 @@ import random
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Protocol
 
 import numpy as np
 
 from .._random import child, stream
 
-_local = threading.local()
+current = threading.local()
+"""``current.run``: the run being simulated in this thread (anything with an ``rng``)."""
+
+
+class HasRng(Protocol):
+    @property
+    def rng(self) -> np.random.Generator: ...
 
 
 def rng() -> np.random.Generator:
@@ -28,21 +35,21 @@ def rng() -> np.random.Generator:
     Raises RuntimeError outside a run of :func:`npolitics.cadcad.run`.
     """
     try:
-        generator: np.random.Generator = _local.rng
+        run: HasRng = current.run
     except AttributeError:
         raise RuntimeError(
             "npolitics.cadcad.rng() is the random stream of the run being simulated: call it "
             "from a policy or state update function while npolitics.cadcad.run runs the model"
         ) from None
-    return generator
+    return run.rng
 
 
-def set_current(generator: np.random.Generator | None) -> None:
-    """Make ``generator`` what :func:`rng` returns (None: no run is being simulated)."""
-    if generator is None:
-        _local.__dict__.pop("rng", None)
+def set_current(run: HasRng | None) -> None:
+    """Make ``run``'s stream what :func:`rng` returns (None: no run is being simulated)."""
+    if run is None:
+        current.__dict__.pop("run", None)
     else:
-        _local.rng = generator
+        current.run = run
 
 
 def _name(simulation: int, subset: int, run: int) -> str:
