@@ -5,8 +5,9 @@
 A full run of every case (no --quick, no --case) also writes docs/benchmarks.md and its figure
 through benchmarks/report.py, unless --no-docs.
 
-Every repeat of every implementation runs in a fresh spawned process; the table shows the
-median wall time over the repeats, the throughput at that median, the peak RSS and the key
+Every repeat of every implementation runs in a fresh spawned process, and the repeats of a
+case's implementations are interleaved (round r runs each once); the table shows the median
+wall time over the repeats, the throughput at that median, the peak RSS and the key
 statistic of the first repeat, and the time per unit of work relative to the reference
 implementation: the fastest (per unit of work) of those whose name starts with "npolitics"
 and that do the case's own amount of work, else of all npolitics ones, else the first one
@@ -110,18 +111,22 @@ def set_ratios(rows: list[Row]) -> str | None:
 
 
 def run_case(case: Case, mode: str, repeats: int, seed: int) -> list[Row]:
-    """Measure every implementation of a case, printing progress to stderr."""
+    """Measure every implementation of a case, printing progress to stderr.
+
+    The repeats are interleaved: round r runs every implementation once, in order. The
+    machine's speed drifts by tens of percent over minutes (a shared virtual machine), and
+    running all repeats of one implementation before the next put that drift into the
+    ratios; interleaved, it touches every implementation alike.
+    """
     sizes = case.sizes[mode]
-    rows = []
-    for name, _ in case.implementations:
-        runs: list[Run] = []
-        for repeat in range(repeats):
+    runs: dict[str, list[Run]] = {name: [] for name, _ in case.implementations}
+    for repeat in range(repeats):
+        for name, done in runs.items():
+            if done and done[-1].status != "ok":
+                continue
             print(f"  {case.name}: {name} ({repeat + 1}/{repeats})", file=sys.stderr)
-            runs.append(measure(case.name, name, sizes, seed))
-            if runs[-1].status != "ok":
-                break
-        rows.append(summarise(name, runs, case.work(sizes)))
-    return rows
+            done.append(measure(case.name, name, sizes, seed))
+    return [summarise(name, done, case.work(sizes)) for name, done in runs.items()]
 
 
 def _figure(value: float | None, spec: str) -> str:
