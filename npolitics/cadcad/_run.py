@@ -72,8 +72,9 @@ def run(
     ``seed`` makes the run reproducible: each run draws from its own stream, reached with
     :func:`npolitics.cadcad.rng`; with ``legacy_random`` (the default) the global ``random``
     and ``numpy.random`` generators are also seeded per run (and restored afterwards), so
-    models written for cadCAD are reproducible unchanged. Turn it off for speed when the
-    model does not draw from them: runs then advance together in one world.
+    models written for cadCAD are reproducible unchanged (runs that leave those generators
+    untouched still advance together: see ``_engine._legacy``). Turn it off when the model
+    does not draw from them, to skip the seeding and the check.
     ``deepcopy`` copies the state before each substep as cadCAD does (for models that
     mutate state values in place; slower). ``policy_ops`` replaces cadCAD's policy
     aggregation (default: signals of the same name are added). ``backend`` and ``workers``

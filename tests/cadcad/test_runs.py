@@ -157,3 +157,19 @@ def test_processes_backend_gives_the_serial_frame() -> None:
     serial = cadcad.run(initial_state, model_blocks, config, seed=2)
     spread = cadcad.run(initial_state, model_blocks, config, seed=2, backend="processes", workers=2)
     pd.testing.assert_frame_equal(spread, serial)
+
+
+@pytest.mark.parametrize("name", ["x", "two words", "1", "__class__", "__dict__"])
+def test_any_variable_name_is_a_plain_key(name: str) -> None:
+    """Rows are plain dicts whatever the names (some names mean something to Python classes)."""
+
+    def s_up(params: Any, substep: int, history: Any, s: Any, p: Any) -> tuple[str, Any]:
+        return name, s[name] + 1
+
+    model = cadcad.compile_model(
+        {name: 0, "other": "o"}, [{"policies": {}, "variables": {name: s_up}}]
+    )
+    (rows,) = cadcad.simulate(model, cadcad.jobs(cadcad.config_sim({"N": 1, "T": range(3)})))
+    assert all(type(row) is dict for row in rows)
+    assert [row[name] for row in rows] == [0, 1, 2, 3]
+    assert list(rows[-1]) == [name, "other", *cadcad.INDEX_COLUMNS]
