@@ -42,22 +42,14 @@ class Block:
     updates: tuple[tuple[str, Update, bool], ...]
 
     @property
-    def policy_functions(self) -> tuple[Policy, ...]:
-        """The policies alone, in order (cadCAD's identity policy where a block lacks one)."""
-        return self._policy_functions
-
-    @property
     def update_functions(self) -> tuple[Update, ...]:
         """The updates alone, in order, each called with five arguments."""
         return self._update_functions
 
-    _policy_functions: tuple[Policy, ...] = attrs.field(init=False, repr=False)
     _update_functions: tuple[Update, ...] = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        policies = tuple(identity_policy if f is None else f for _, f in self.policies)
         updates = tuple(_with_sixth(f) if six else f for _, f, six in self.updates)
-        object.__setattr__(self, "_policy_functions", policies)
         object.__setattr__(self, "_update_functions", updates)
 
 
@@ -77,17 +69,6 @@ class Model:
     initial_state: dict[str, Any]
     blocks: tuple[Block, ...]
     policy_ops: tuple[Callable[..., Any], ...] | None = None
-    plan: tuple[tuple[int, Block, tuple[Policy, ...], tuple[Update, ...]], ...] = attrs.field(
-        init=False, repr=False
-    )
-    """Per block, what the hot loop needs: (substep, block, policies, updates)."""
-
-    def __attrs_post_init__(self) -> None:
-        plan = tuple(
-            (substep, block, block.policy_functions, block.update_functions)
-            for substep, block in enumerate(self.blocks, 1)
-        )
-        object.__setattr__(self, "plan", plan)
 
     @property
     def variables(self) -> tuple[str, ...]:
@@ -229,11 +210,6 @@ def unknown_variable(label: str, function: Any, name: Any, state: Mapping[str, A
         f"{label}: state update {function_name(function)} names {name!r}, which is not a "
         f"state variable{hint} (the initial state has {', '.join(map(repr, state))})"
     )
-
-
-def identity_policy(params: Any, substep: int, history: Any, state: Any) -> Mapping[str, Any]:
-    """cadCAD's identity policy, standing in for a policy this block lacks."""
-    return IDENTITY_SIGNAL
 
 
 def _with_sixth(f: Update) -> Update:
