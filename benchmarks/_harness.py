@@ -258,3 +258,12 @@ def jsonable(value: Any) -> Any:
     except TypeError:
         return repr(value)
     return value
+
+
+def statistic_text(value: Any) -> str:
+    """A key statistic for a table: floats to 6 significant digits, dicts as key=value lists."""
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, dict):
+        return ", ".join(f"{key}={statistic_text(item)}" for key, item in value.items())
+    return str(value)

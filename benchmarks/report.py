@@ -20,6 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+if __package__ in (None, ""):  # run as a script: make the repo root importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks._harness import statistic_text
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DOCS = REPO_ROOT / "docs"
 FIGURE = DOCS / "figures" / "benchmarks.png"
@@ -141,14 +146,6 @@ def _number(value: float | None, spec: str) -> str:
     return "–" if value is None else format(value, spec)
 
 
-def _statistic(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    if isinstance(value, dict):
-        return ", ".join(f"{key}={_statistic(item)}" for key, item in value.items())
-    return str(value)
-
-
 def _throughput(value: float | None) -> str:
     """Throughput with an SI suffix: 12.6 M, 98 k."""
     if value is None:
@@ -239,7 +236,7 @@ def case_table(case: dict[str, Any]) -> list[str]:
         lines.append(
             f"| {name} | {_number(row['median_seconds'], '.3f')} | "
             f"{_throughput(row['throughput'])} | {_number(row['peak_mb'], '.0f')} | "
-            f"{_number(row['ratio'], '.3g')} | {_statistic(row['statistic'])} |"
+            f"{_number(row['ratio'], '.3g')} | {statistic_text(row['statistic'])} |"
         )
     return [*lines, ""]
 

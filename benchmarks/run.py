@@ -38,6 +38,7 @@ from benchmarks._harness import (
     load_case,
     machine_info,
     measure,
+    statistic_text,
 )
 
 DEFAULT_JSON = REPO_ROOT / "benchmarks" / "out" / "full.json"
@@ -133,15 +134,6 @@ def _figure(value: float | None, spec: str) -> str:
     return "-" if value is None else format(value, spec)
 
 
-def _statistic(value: Any) -> str:
-    """A statistic for the table: floats to 6 significant digits, anything else as is."""
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    if isinstance(value, dict):
-        return ", ".join(f"{key}={_statistic(item)}" for key, item in value.items())
-    return str(value)
-
-
 def format_table(case: Case, mode: str, rows: list[Row], reference: str | None) -> str:
     """The human-readable table of one case."""
     lines = [
@@ -161,7 +153,7 @@ def format_table(case: Case, mode: str, rows: list[Row], reference: str | None) 
             f"   {name:<40} {_figure(row.median_seconds, '10.3f')} "
             f"{_figure(row.throughput, '20,.0f' if (row.throughput or 0) >= 100 else '20.3g')} "
             f"{_figure(row.peak_mb, '8.1f')} "
-            f"{_figure(row.ratio, '7.3g')}  {_statistic(row.statistic)}"
+            f"{_figure(row.ratio, '7.3g')}  {statistic_text(row.statistic)}"
         )
     return "\n".join(lines)
 
