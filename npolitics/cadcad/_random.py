@@ -25,6 +25,8 @@ current = threading.local()
 
 
 class HasRng(Protocol):
+    """What :func:`rng` reads the stream from (a run)."""
+
     @property
     def rng(self) -> np.random.Generator: ...
 

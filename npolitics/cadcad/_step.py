@@ -17,6 +17,7 @@ could be broken. What it does, per block in order, is what cadCAD 0.5 does:
 from __future__ import annotations
 
 import copy
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -37,7 +38,6 @@ def compile_step(model: Model, deepcopy: bool) -> Step:
         "IDENTITY": IDENTITY_SIGNAL,
         "as_signals": _signals,
         "combine": _combiner(model.policy_ops),
-        "tail": _tail(model.policy_ops),
         "check": _check_updates,
         "annotate": _annotate,
         "model": model,
@@ -83,6 +83,7 @@ def compile_step(model: Model, deepcopy: bool) -> Step:
                     f"    combine(signals, {output})",
                 ]
         if model.policy_ops is not None and len(model.policy_ops) > 1:
+            names["tail"] = _tail(model.policy_ops)
             body.append("signals = tail(signals)")
         # The updates' results are unpacked and stored one by one: what ``s.update(results)``
         # does, without its generic path for a sequence of pairs.
@@ -113,7 +114,6 @@ def compile_step(model: Model, deepcopy: bool) -> Step:
     source = "\n".join(
         [
             "def step(params, history, previous, timestep, subset, run):",
-            "    k = 0",
             "    try:",
             *(f"        {line}" for line in body),
             "    except Exception as exc:",
@@ -131,14 +131,7 @@ def _combiner(
     ops: Sequence[Callable[..., Any]] | None,
 ) -> Callable[[dict[str, Any], Mapping[str, Any]], None]:
     """Folds one policy's signals into the block's: added (cadCAD's default) or by ``ops[0]``."""
-    if ops is None:
-
-        def add(signals: dict[str, Any], out: Mapping[str, Any]) -> None:
-            for label, value in out.items():
-                signals[label] = signals[label] + value if label in signals else value
-
-        return add
-    fold = ops[0]
+    fold = operator.add if ops is None else ops[0]
 
     def combine(signals: dict[str, Any], out: Mapping[str, Any]) -> None:
         for label, value in out.items():
@@ -147,11 +140,9 @@ def _combiner(
     return combine
 
 
-def _tail(
-    ops: Sequence[Callable[..., Any]] | None,
-) -> Callable[[dict[str, Any]], dict[str, Any]]:
+def _tail(ops: Sequence[Callable[..., Any]]) -> Callable[[dict[str, Any]], dict[str, Any]]:
     """Maps every folded signal through ``ops[1:]``, cadCAD's further aggregation operators."""
-    rest = tuple(ops[1:]) if ops is not None else ()
+    rest = tuple(ops[1:])
 
     def tail(signals: dict[str, Any]) -> dict[str, Any]:
         out = {}
@@ -195,7 +186,7 @@ def _annotate(
     exc: BaseException, model: Model, substep: int, subset: int, run: int, timestep: int
 ) -> None:
     """Say where ``exc`` arose: the block, the model function (if one raised it), the run."""
-    block = model.blocks[max(substep, 1) - 1]
+    block = model.blocks[substep - 1]
     culprit = _culprit(exc, block)
     where = f" in {function_name(culprit)}" if culprit is not None else ""
     exc.add_note(

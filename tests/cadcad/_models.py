@@ -14,15 +14,22 @@ import pytest
 Model = tuple[dict[str, Any], list[dict[str, Any]]]
 
 
-def cadcad_frame(initial_state: dict[str, Any], blocks: Any, sim_config: Any) -> pd.DataFrame:
-    """``pd.DataFrame(raw_result)`` of real cadCAD 0.5, single-process, quiet."""
+def cadcad_frame(
+    initial_state: dict[str, Any], blocks: Any, sim_config: Any, **options: Any
+) -> pd.DataFrame:
+    """``pd.DataFrame(raw_result)`` of real cadCAD 0.5, single-process, quiet.
+
+    ``options`` go to ``append_model`` (``policy_ops``)."""
     pytest.importorskip("cadCAD")
     from cadCAD.configuration import Experiment
     from cadCAD.engine import ExecutionContext, ExecutionMode, Executor
 
     experiment = Experiment()
     experiment.append_model(
-        initial_state=initial_state, partial_state_update_blocks=blocks, sim_configs=sim_config
+        initial_state=initial_state,
+        partial_state_update_blocks=blocks,
+        sim_configs=sim_config,
+        **options,
     )
     context = ExecutionContext(ExecutionMode.single_mode)
     records, _, _ = Executor(context, experiment.configs, supress_print=True).execute()

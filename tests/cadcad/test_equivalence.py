@@ -37,6 +37,20 @@ def test_same_frame_as_cadcad(model: Any, config: dict[str, Any]) -> None:
     pd.testing.assert_frame_equal(got, expected)
 
 
+def test_policy_ops_fold_and_map_signals_as_cadcad_does() -> None:
+    """The first operator folds same-named signals, each further one maps the result."""
+    initial_state, blocks = COUNTER
+    config = SIM_CONFIGS["runs per subset"]
+    ops = [max, lambda value: value * 2]
+    expected = cadcad_frame(initial_state, blocks, cadcad_config_sim(dict(config)), policy_ops=ops)
+    got = cadcad.run(initial_state, blocks, cadcad.config_sim(dict(config)), policy_ops=ops)
+    pd.testing.assert_frame_equal(got, expected)
+    assert (
+        got["count"].iloc[-1]
+        != cadcad.run(initial_state, blocks, cadcad.config_sim(dict(config)))["count"].iloc[-1]
+    )
+
+
 @pytest.mark.parametrize("legacy_random", [True, False])
 @pytest.mark.parametrize("deepcopy", [True, False])
 def test_options_do_not_change_a_deterministic_frame(legacy_random: bool, deepcopy: bool) -> None:
