@@ -297,6 +297,11 @@ def test_pool_has_the_law_of_the_notebook_loop() -> None:
 
 def reference() -> ModuleType:
     """The shared reference script, imported as a module (its __main__ block does not run)."""
+    if not REFERENCE.exists():
+        pytest.fail(
+            f"the notebook's own code is expected beside the repository, at {REFERENCE}: "
+            "clone the repository next to the project's shared/ folder"
+        )
     spec = importlib.util.spec_from_file_location("knowledge_office_seed", REFERENCE)
     assert spec is not None
     assert spec.loader is not None
