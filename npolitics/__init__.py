@@ -103,3 +103,15 @@ __all__ = [
     "world",
     "world_names",
 ]
+
+
+def _publish() -> None:
+    """Public classes pickle and print as ``npolitics.Name``, whichever private module
+    defines them, so moving a module never breaks a saved snapshot or error."""
+    for name in __all__:
+        obj = globals()[name]
+        if isinstance(obj, type) and obj.__module__.startswith(f"{__name__}._"):
+            obj.__module__ = __name__
+
+
+_publish()

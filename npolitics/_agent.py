@@ -48,6 +48,24 @@ class _Stateful:
         super().__init_subclass__(**kwargs)
         if "__attrs_attrs__" not in cls.__dict__:
             attrs.define(cls, slots=False, eq=False)
+        _refuse_shared_defaults(cls)
+
+
+_MUTABLE = (list, dict, set, bytearray, np.ndarray)
+
+
+def _refuse_shared_defaults(cls: type) -> None:
+    """A mutable default would be one object shared by every agent of the class: refuse it
+    when the class is made, naming the field and the fix."""
+    for a in attrs.fields(cls):
+        if isinstance(a.default, _MUTABLE):
+            kind = type(a.default).__name__
+            raise TypeError(
+                f"{cls.__qualname__}.{a.name} has a mutable default ({kind}), which every agent "
+                f"would share: write `{a.name}: ... = attrs.field(factory={kind})` "
+                f"(or attrs.Factory({kind}))"
+                + (" — for an array, a factory that makes a new one" if kind == "ndarray" else "")
+            )
 
 
 class Agent(_Stateful):

@@ -193,7 +193,9 @@ def dask_client(backend: Any, workers: int | None, timeout: float) -> Iterator[A
                 n_workers=free_cores() if workers is None else workers,
                 threads_per_worker=1,
                 processes=True,
-                dashboard_address=None,
+                # Dask's dashboard is not ours to open; a free loopback port keeps two
+                # clusters (parallel tests, two experiments) from fighting over 8787.
+                dashboard_address="127.0.0.1:0",
                 silence_logs=logging.ERROR,
             )
         with cluster, distributed.Client(cluster) as client:

@@ -6,15 +6,33 @@ can change only its own agent; everything else it does is a message.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from ._message import Address
+from ._scheduler import Chunk, Time
 
-if TYPE_CHECKING:
-    from ._scheduler import Buffer
-    from ._world import World
+
+class Outbox(Protocol):
+    """Where a send's chunk goes: the world's queue, or a buffer committed later."""
+
+    def put(self, time: Time, key: int, chunk: Chunk) -> None: ...
+
+
+class Post(Protocol):
+    """What a context sends through: the kernel, which checks and routes every message."""
+
+    def send(
+        self, now: Time, to: Address | str, channel: str, message: Any, delay: Any, out: Outbox
+    ) -> None: ...
+
+    def broadcast(
+        self, now: Time, group: str, channel: str, message: Any, delay: Any, out: Outbox
+    ) -> None: ...
+
+    @property
+    def out(self) -> Outbox: ...
 
 
 class Context:
@@ -25,12 +43,12 @@ class Context:
     the agent being handled (for a population, ``Address(group, -1)``: the whole of it).
     """
 
-    __slots__ = ("_sink", "_world", "me", "now", "rng")
+    __slots__ = ("_post", "_sink", "me", "now", "rng")
 
     def __init__(
-        self, world: World, me: Address, rng: np.random.Generator, sink: Buffer | None = None
+        self, post: Post, me: Address, rng: np.random.Generator, sink: Outbox | None = None
     ) -> None:
-        self._world = world
+        self._post = post
         self._sink = sink
         self.me = me
         self.rng = rng
@@ -42,11 +60,15 @@ class Context:
         ``to`` is an :class:`Address`, or a group name: for a one-agent group, or with a
         :class:`Batch` (whose ``to`` names the targets; its delay may be one per message).
         """
-        self._world._send(self.now, to, channel, message, delay, self._sink)
+        post = self._post
+        sink = self._sink
+        post.send(self.now, to, channel, message, delay, post.out if sink is None else sink)
 
     def broadcast(self, group: str, channel: str, message: Any, delay: Any = 0) -> None:
         """Send the same ``message`` to ``channel`` of every agent of ``group``."""
-        self._world._broadcast(self.now, group, channel, message, delay, self._sink)
+        post = self._post
+        sink = self._sink
+        post.broadcast(self.now, group, channel, message, delay, post.out if sink is None else sink)
 
     def __repr__(self) -> str:
         return f"Context(me={self.me}, now={self.now})"

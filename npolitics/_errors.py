@@ -6,7 +6,21 @@ from typing import Any
 
 
 class NpoliticsError(Exception):
-    """Base class of every error npolitics raises on purpose."""
+    """Base class of every error npolitics raises on purpose.
+
+    Errors pickle by their public names and keep every attribute, so they cross process
+    boundaries (Experiment backends) and survive in saved results.
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (self._rebuild, (self.args, dict(vars(self))))
+
+    @classmethod
+    def _rebuild(cls, args: tuple[Any, ...], attributes: dict[str, Any]) -> NpoliticsError:
+        error = cls.__new__(cls, *args)
+        error.args = args
+        vars(error).update(attributes)
+        return error
 
 
 class UnknownAgentError(NpoliticsError, LookupError):
@@ -73,31 +87,3 @@ class HandlerError(NpoliticsError, RuntimeError):
             f"in world {world!r}, agent {agent}, channel {channel!r} at t={time}, "
             f"handling {message!r}" + (f": {reason}" if reason else "")
         )
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (
-            _rebuild_handler_error,
-            (
-                self.world,
-                self.agent,
-                self.channel,
-                self.time,
-                self.message,
-                self.results,
-                self.reason,
-            ),
-        )
-
-
-def _rebuild_handler_error(
-    world: str, agent: str, channel: str, time: float, message: Any, results: Any, reason: str
-) -> HandlerError:
-    return HandlerError(
-        world=world,
-        agent=agent,
-        channel=channel,
-        time=time,
-        message=message,
-        results=results,
-        reason=reason,
-    )

@@ -9,14 +9,15 @@ instant. Within a channel, chunks keep the order in which they were sent.
 from __future__ import annotations
 
 import heapq
-from typing import Any
+from typing import Any, TypeAlias
 
 import attrs
+import numpy as np
+import numpy.typing as npt
 
-Time = float | int
+from ._message import Batch
 
-#: A chunk is ``(index, message)`` from a scalar send, a :class:`Batch`, or a :class:`Sweep`.
-Chunk = Any
+Time: TypeAlias = float | int
 
 
 @attrs.frozen
@@ -24,7 +25,14 @@ class Sweep:
     """One message for every agent of a group, in ``order`` (``None``: index order)."""
 
     message: Any
-    order: Any = None
+    order: npt.NDArray[np.int64] | None = None
+
+
+#: One message for agent ``index`` of a group, from a scalar send.
+Single: TypeAlias = tuple[int, Any]
+
+#: What the queue holds for one channel: a single message, a batch, or a sweep of a group.
+Chunk: TypeAlias = Single | Batch[Any] | Sweep
 
 
 class Buffer(list[tuple[Time, int, Chunk]]):

@@ -32,21 +32,9 @@ class Omega:
         return self.total / self.agents if self.agents else float("nan")
 
 
-def wellbeing_of(group: str, members: Any, kind: str, *, world: str, time: float) -> FloatArray:
-    """W(ψ) of every agent of one group, checked to be finite."""
-    if kind == "population":
-        values = np.asarray(members.wellbeing(), dtype=np.float64)
-        if values.shape != (len(members),):
-            raise WellbeingError(
-                f"in world {world!r}: {type(members).__qualname__}.wellbeing() of group "
-                f"{group!r} must return {len(members)} values, got shape {values.shape}"
-            )
-    else:
-        values = np.fromiter(
-            (_as_float(m.wellbeing(), group, i, world) for i, m in enumerate(members)),
-            dtype=np.float64,
-            count=len(members),
-        )
+def check_finite(values: FloatArray, group: str, world: str, time: Any) -> FloatArray:
+    """``values`` (W(ψ) of group ``group``'s agents), or an error naming the first that is not
+    a finite number."""
     bad = ~np.isfinite(values)
     if bad.any():
         i = int(np.argmax(bad))
@@ -57,7 +45,8 @@ def wellbeing_of(group: str, members: Any, kind: str, *, world: str, time: float
     return values
 
 
-def _as_float(value: Any, group: str, index: int, world: str) -> float:
+def as_float(value: Any, group: str, index: int, world: str) -> float:
+    """One agent's W(ψ) as a float, or an error naming the agent."""
     try:
         return float(value)
     except (TypeError, ValueError):

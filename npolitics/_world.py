@@ -1,79 +1,58 @@
-"""The World: agents and populations composed, wired, and run by the scheduler.
+"""The World: agents and populations composed, wired, observed, and driven through the kernel.
 
-A world owns its groups (one agent, a list of agents, or a population), the queue of
-pending message batches, its clocks, its metrics and invariants, and one random stream tree.
-``run`` delivers instants in time order; a handler that raises leaves the world at its last
-complete instant (the kernel replays from the state it had when the run began).
+A world composes groups (one agent, a list of agents, or a population), clocks, metrics and
+invariants, and drives the kernel's delivery plan instant by instant: ``run`` inline,
+``run_async`` under anyio. It samples Ω and the metrics between instants, checks invariants,
+and keeps the world consistent when a handler raises (it rolls back to the last complete
+instant by replaying from a checkpoint).
 """
 
 from __future__ import annotations
 
 import math
 import pickle
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
-from typing import Any
+from typing import Any, TypeVar
 
+import anyio
+import anyio.lowlevel
 import attrs
 import numpy as np
 
 from ._agent import Agent, Population
-from ._channel import Channel, channels
-from ._context import Context
-from ._errors import (
-    DelayError,
-    HandlerError,
-    InvariantError,
-    MessageTypeError,
-    UnknownAgentError,
-    UnknownChannelError,
-)
-from ._message import Address, Batch, Tick, concat
+from ._channel import channels
+from ._errors import DelayError, HandlerError, InvariantError
+from ._kernel import Activation, DeliveryFailedError, Kernel, Order
+from ._message import Address, Tick
 from ._random import Seed, seed_sequence, stream
 from ._results import Recorder, Results
-from ._scheduler import Buffer, Chunk, Queue, Sweep, Time
+from ._runtime import Observation, instant_async, observe
+from ._scheduler import Time
+from ._state import dump
 from ._view import BarsView, MatrixView, PointsView, View
-from ._wellbeing import Omega, aggregate, wellbeing_of
+from ._wellbeing import Omega, aggregate
 
 Metric = Callable[["World"], float]
 Invariant = Callable[["World"], object]
+G = TypeVar("G", bound=Agent | Population | Sequence[Agent])
 
-_CLOCK_KEY = -(2**40)  # clock subscriptions sort before every channel, in subscription order
-
-
-@attrs.define(eq=False)
-class _Group:
-    name: str
-    kind: str  # "agent", "agents" or "population"
-    agent_type: type[Agent] | type[Population]
-    members: Any  # list of agents, or the Population
-    size: int
-    context: Context
-    addresses: list[Address]
-
-
-@attrs.frozen(eq=False)
-class _Route:
-    key: int
-    group: _Group
-    channel: Channel
-
-
-@attrs.define(eq=False)
-class _Clock:
-    route: _Route
-    every: Time
-    shuffled: bool
+#: A rollback checkpoint is renewed at the start of a run once this many deliveries per agent
+#: have happened since it was taken: replaying them after a failure costs about as much as a
+#: few snapshots, and stepping a world one tick at a time does not pickle it at every step.
+REPLAY_PER_AGENT = 256
 
 
 @attrs.frozen
 class Snapshot:
-    """A world's whole mutable state at one time, picklable; restore it into the same world."""
+    """A world's whole mutable state at one time, picklable; restore it into a world composed
+    alike (the same groups, agent types, sizes and clocks)."""
 
     world: str
     time: Any
     groups: tuple[str, ...]
     data: bytes = attrs.field(repr=False)
+    layout: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 
 
 @attrs.frozen
@@ -85,11 +64,6 @@ class WorldStatistics:
     messages_delivered: int
     batches_delivered: int
     pending_chunks: int
-
-
-class _FailureError(Exception):
-    def __init__(self, route: _Route, index: int, message: Any, time: Time) -> None:
-        self.route, self.index, self.message, self.time = route, index, message, time
 
 
 class World:
@@ -112,22 +86,15 @@ class World:
         self.name = name
         self.params = params
         self._seed = seed_sequence(seed)
-        self.rng = stream(self._seed, "world")
-        self._groups: dict[str, _Group] = {}
-        self._routes: dict[tuple[str, str], _Route] = {}
-        self._by_key: dict[int, _Route] = {}
-        self._clocks: dict[int, _Clock] = {}
+        self._kernel = Kernel(name, stream(self._seed, "world"))
         self._metrics: dict[str, Metric] = {}
         self._invariants: dict[str, Invariant] = {}
-        self._queue = Queue()
-        self._now: Time | None = None
         self._started = False
-        self._instants = 0
-        self._delivered = 0
-        self._batches = 0
+        self._running = False
         self._omega_cache: tuple[int, Omega] | None = None
         self._observers: list[Any] = []  # send ends of open observe() streams
         self._view: Callable[[World], View] | None = None
+        self._checkpoint: tuple[Snapshot, int] | None = None  # and deliveries when taken
         self.sampling(every=sample_every, start=sample_start)
 
     # -- composition -------------------------------------------------------------------
@@ -142,48 +109,17 @@ class World:
         self._sample_start = start
         self._next_sample = 0
 
-    def add(self, name: str, agents: Agent | Population | Sequence[Agent]) -> Any:
+    def add(self, name: str, agents: G) -> G:
         """Add a group named ``name``: one agent, a sequence of agents of one type, or a population.
 
         Returns what was added. Agents are then addressed as ``Address(name, index)``.
         """
         if not isinstance(name, str) or not name:
             raise ValueError(f"a group name must be a non-empty string, got {name!r}")
-        if name in self._groups:
+        if name in self._kernel.groups:
             raise ValueError(f"world {self.name!r} already has a group named {name!r}")
-        kind: str
-        agent_type: type[Agent] | type[Population]
-        members: Any
-        if isinstance(agents, Population):
-            kind, agent_type, members, size = "population", type(agents), agents, len(agents)
-        elif isinstance(agents, Agent):
-            kind, agent_type, members, size = "agent", type(agents), [agents], 1
-        else:
-            members = list(agents) if isinstance(agents, Iterable) else []
-            types = {type(a) for a in members}
-            if not members or not all(isinstance(a, Agent) for a in members) or len(types) > 1:
-                raise TypeError(
-                    f"group {name!r} must be an Agent, a Population, or a non-empty sequence of "
-                    f"Agents of one type; got {_describe(agents)}"
-                )
-            kind, agent_type, size = "agents", types.pop(), len(members)
-        rng = stream(self._seed, f"group:{name}")
-        index = -1 if kind == "population" else 0
-        group = _Group(
-            name=name,
-            kind=kind,
-            agent_type=agent_type,
-            members=members,
-            size=size,
-            context=Context(self, Address(name, index), rng),
-            addresses=[Address(name, i) for i in range(size)] if kind != "population" else [],
-        )
-        self._groups[name] = group
-        for cname, ch in channels(agent_type).items():
-            route = _Route(key=len(self._by_key), group=group, channel=ch)
-            self._routes[name, cname] = route
-            self._by_key[route.key] = route
-        self._omega_cache = None
+        self._kernel.add(name, agents, stream(self._seed, f"group:{name}"))
+        self._changed()
         return agents
 
     def clock(
@@ -191,29 +127,25 @@ class World:
         group: str,
         channel: str = "tick",
         *,
-        order: str = "fixed",
+        order: Order = "fixed",
+        activation: Activation = "simultaneous",
         every: Time = 1,
         start: Time = 0,
     ) -> None:
         """Send ``Tick(t)`` to ``channel`` of every agent of ``group`` at ``start + k·every``.
 
         ``order`` is the activation order within a tick: ``"fixed"`` (index order) or
-        ``"shuffled"`` (a fresh permutation from the world's stream each tick). Several clocks
-        ticking at one time deliver in the order they were declared, before any other message.
+        ``"shuffled"`` (a fresh permutation from the world's stream each tick).
+        ``activation`` says what one agent's action can see of another's in the same tick:
+        ``"simultaneous"`` — every agent acts on the state at the start of the tick, and what
+        they send with delay 0 is delivered after all of them have acted; ``"sequential"`` —
+        agents act one at a time, and what one sends with delay 0 (and what that causes,
+        depth first) is delivered before the next acts, as in Mesa's ``shuffle_do``.
+        Several clocks ticking at one time deliver in the order they were declared, before
+        any other message.
         """
-        route = self._route(group, channel)
-        if not issubclass(Tick, route.channel.accepts):
-            raise MessageTypeError(
-                f"channel {channel!r} of group {group!r} accepts "
-                f"{route.channel.accepts.__qualname__}; a clock sends Tick"
-            )
-        if order not in ("fixed", "shuffled"):
-            raise ValueError(f"order must be 'fixed' or 'shuffled', got {order!r}")
-        if not (isinstance(every, int | float) and every > 0 and math.isfinite(every)):
-            raise ValueError(f"a clock's period must be a finite number > 0, got {every!r}")
-        key = _CLOCK_KEY + len(self._clocks)
-        self._clocks[key] = _Clock(route, every, order == "shuffled")
-        self._queue.put(start, key, None)
+        self._kernel.clock(group, channel, order, activation, every, start)
+        self._changed()
 
     def metric(self, name: str, fn: Metric) -> None:
         """Record ``fn(world)`` (a float) at every sample time, as column ``name``."""
@@ -253,41 +185,51 @@ class World:
         Before the first run ``at`` defaults to the start of sampling; once the world has run
         through ``now``, the instant at ``now`` is over and sampled, so ``at`` must be later.
         """
-        if at is None and self._now is not None:
+        now = self._kernel.now
+        if at is None and now is not None:
             raise DelayError(
-                f"the world has run through t={self._now}: say when the message is due, "
-                f"with at= a time after {self._now}"
+                f"the world has run through t={now}: say when the message is due, "
+                f"with at= a time after {now}"
             )
-        base = self._sample_start
         if at is not None and (
             isinstance(at, bool)
             or not isinstance(at, int | float | np.number)
             or not math.isfinite(at)
         ):
             raise DelayError(f"at must be a finite time, got {at!r}")
-        when = base if at is None else at
-        if self._now is not None and when <= self._now:
+        when = self._sample_start if at is None else at
+        if now is not None and when <= now:
             raise DelayError(
-                f"cannot send into the past: the world has run through t={self._now}, "
+                f"cannot send into the past: the world has run through t={now}, "
                 f"so at={when} must be later"
             )
-        self._send(when, to, channel, message, 0)
+        self._kernel.send(when, to, channel, message, 0, self._kernel.queue)
+        self._changed()
 
     # -- introspection -----------------------------------------------------------------
 
     def __getitem__(self, name: str) -> Any:
         """The group ``name``: the agent, the list of agents, or the population."""
-        group = self._group(name)
-        return group.members[0] if group.kind == "agent" else group.members
+        group = self._kernel.group(name)
+        if not self._running:
+            self._changed()  # the caller may change the agents: a replay would not see it
+        return group.members
 
     def __iter__(self) -> Iterator[str]:
         """The group names, in the order they were added."""
-        return iter(self._groups)
+        return iter(self._kernel.groups)
+
+    @property
+    def rng(self) -> np.random.Generator:
+        """The world's own random stream (shuffled clocks draw from it)."""
+        if not self._running:
+            self._changed()
+        return self._kernel.rng
 
     @property
     def now(self) -> Any:
         """The time up to which the world has run (None before it first runs)."""
-        return self._now
+        return self._kernel.now
 
     @property
     def metrics(self) -> tuple[str, ...]:
@@ -312,43 +254,40 @@ class World:
                     for c in channels(g.agent_type).values()
                 },
             }
-            for name, g in self._groups.items()
+            for name, g in self._kernel.groups.items()
         }
 
     def statistics(self) -> WorldStatistics:
         """Counters: instants run, messages and batches delivered, chunks pending."""
+        k = self._kernel
         return WorldStatistics(
-            now=self._now,
-            instants=self._instants,
-            messages_delivered=self._delivered,
-            batches_delivered=self._batches,
-            pending_chunks=len(self._queue),
+            now=k.now,
+            instants=k.instants,
+            messages_delivered=k.delivered,
+            batches_delivered=k.batches,
+            pending_chunks=len(k.queue),
         )
 
     def pending(self) -> list[tuple[Any, str, str, Any]]:
         """Every pending delivery as (time, group, channel, message or batch), in order."""
         out = []
-        for time, key, chunk in self._queue.pending():
-            route = self._clocks[key].route if key in self._clocks else self._by_key[key]
-            what = Tick(time) if chunk is None else chunk
+        for time, key, chunk in self._kernel.queue.pending():
+            route = self._kernel.route_of(key)
+            what = Tick(time) if key < 0 else chunk
             out.append((time, route.group.name, route.channel.name, what))
         return out
 
     def omega(self) -> Omega:
         """Ω now: the total, the total per agent type and mean W (cached within a sample)."""
+        k = self._kernel
         cached = self._omega_cache
-        if cached is not None and cached[0] == self._instants:
+        if cached is not None and cached[0] == k.instants:
             return cached[1]
-        time = self._now if self._now is not None else self._sample_start
-        parts = [
-            (
-                g.agent_type.__qualname__,
-                wellbeing_of(g.name, g.members, g.kind, world=self.name, time=time),
-            )
-            for g in self._groups.values()
-        ]
-        value = aggregate(parts)
-        self._omega_cache = (self._instants, value)
+        time = k.now if k.now is not None else self._sample_start
+        value = aggregate(
+            [(g.agent_type.__qualname__, g.wellbeing(self.name, time)) for g in k.groups.values()]
+        )
+        self._omega_cache = (k.instants, value)
         return value
 
     # -- running -----------------------------------------------------------------------
@@ -366,51 +305,20 @@ class World:
         ``steps=N`` runs N integer time units (N ticks of a unit clock); ``until=T`` runs to
         time T inclusive; with neither, the world runs until its queue is empty.
         ``check`` tests every invariant after every instant. ``rollback`` keeps the world at
-        its last complete instant when a handler raises (it costs one snapshot per call).
+        its last complete instant when a handler raises (by replaying from a checkpoint,
+        renewed now and then: see :data:`REPLAY_PER_AGENT`).
         """
         horizon = self._horizon(steps, until)
         self._refuse_async()
-        checkpoint = self.snapshot() if rollback else None
-        self._started = True
-        recorder = Recorder(self.metrics, self._type_names(), capacity=self._expected(horizon))
+        checkpoint = self._rollback_point() if rollback else None
+        recorder = self._start(horizon)
         try:
             self._advance(horizon, recorder, check)
-        except _FailureError as failure:
+        except DeliveryFailedError as failure:
             raise self._handler_error(failure, recorder, checkpoint) from failure.__cause__
+        finally:
+            self._running = False
         return self._results(recorder)
-
-    def _results(self, recorder: Recorder) -> Results:
-        return recorder.results(self.name, self._params_dict(), self._seed.entropy)
-
-    def _handler_error(
-        self, failure: _FailureError, recorder: Recorder, checkpoint: Snapshot | None
-    ) -> HandlerError:
-        """The error for a failed handler, after putting the world back at the last complete
-        instant: ``checkpoint`` (taken when the run began) replayed up to the failed instant."""
-        partial = self._results(recorder)
-        if checkpoint is not None:
-            self.restore(checkpoint)
-            scratch = Recorder(self.metrics, self._type_names())
-            self._advance(failure.time, scratch, check=False, before=True)
-            # The interrupted run had recorded every sample before the failed instant, and
-            # ``partial`` returns them: move past them too, so a continued run does not
-            # record them again (partial + continuation = an uninterrupted run).
-            self._record_through(failure.time, scratch, inclusive=False)
-        route = failure.route
-        agent = (
-            f"{route.group.name}[{failure.index}]"
-            if failure.index >= 0
-            else f"{route.group.name} (population)"
-        )
-        return HandlerError(
-            world=self.name,
-            agent=f"{agent} of type {route.group.agent_type.__qualname__}",
-            channel=route.channel.name,
-            time=failure.time,
-            message=failure.message,
-            results=partial,
-            reason=_reason(failure.__cause__),
-        )
 
     async def run_async(
         self,
@@ -424,81 +332,95 @@ class World:
         """``run`` under anyio (trio or asyncio): handlers may be ``async def``.
 
         Results equal those of a run where every await returned at once. ``realtime=speed``
-        paces simulated time at ``speed`` units per second; ``handler_timeout`` (seconds)
-        bounds each async handler. Cancelling stops between instants.
+        paces simulated time at ``speed`` units per second of the event loop's clock;
+        ``handler_timeout`` (seconds) bounds each async handler. Cancelling stops between
+        instants, leaving the world consistent and resumable.
         """
-        from ._runtime import run_async
-
-        return await run_async(
-            self,
-            steps,
-            until=until,
-            check=check,
-            realtime=realtime,
-            handler_timeout=handler_timeout,
-        )
+        if realtime is not None and not (realtime > 0 and math.isfinite(realtime)):
+            raise ValueError(f"realtime must be a finite speed > 0, got {realtime!r}")
+        if handler_timeout is not None and not handler_timeout > 0:
+            raise ValueError(f"handler_timeout must be > 0 seconds, got {handler_timeout!r}")
+        horizon = self._horizon(steps, until)
+        kernel = self._kernel
+        has_async = any(r.channel.is_async for r in kernel.by_key)
+        # An async instant puts itself back when it fails; a sync one is replayed.
+        checkpoint = None if has_async else self._rollback_point()
+        recorder = self._start(horizon)
+        origin = (anyio.current_time(), kernel.now if kernel.now is not None else 0)
+        try:
+            while True:
+                t = kernel.next_time()
+                if t is None or t > horizon:
+                    break
+                await self._record_async(t, recorder, inclusive=False)
+                if realtime is not None:
+                    await anyio.sleep_until(origin[0] + (t - origin[1]) / realtime)
+                try:
+                    if has_async:
+                        await instant_async(kernel, t, self._seed, handler_timeout)
+                    else:
+                        self._instant(t)
+                except DeliveryFailedError as failure:
+                    raise self._handler_error(failure, recorder, checkpoint) from failure.__cause__
+                self._close_instant(t, check)
+                await anyio.lowlevel.checkpoint()
+            await self._record_async(self._end(horizon), recorder, inclusive=True)
+        finally:
+            self._running = False
+            for stream_ in self._observers:
+                stream_.close()
+            self._observers.clear()
+            if has_async:
+                self._changed()  # async instants are not replayed: no checkpoint spans them
+        return self._results(recorder)
 
     def observe(self, buffer: int = 64) -> AbstractAsyncContextManager[Any]:
         """``async with world.observe() as receive:`` streams the samples of ``run_async``.
 
         A full buffer makes the run wait for the reader; no sample is dropped.
         """
-        from ._runtime import observe
+        return observe(self._observers, buffer)
 
-        return observe(self, buffer)
-
-    def _horizon(self, steps: int | None, until: Time | None) -> Time:
-        if steps is not None and until is not None:
-            raise ValueError("give steps= or until=, not both")
-        if steps is not None:
-            if not isinstance(steps, int | np.integer) or isinstance(steps, bool) or steps < 0:
-                raise ValueError(f"steps must be an integer ≥ 0, got {steps!r}")
-            base = self._now if self._now is not None else self._sample_start - 1
-            return base + int(steps)
-        if until is not None:
-            if not isinstance(until, int | float | np.number) or math.isnan(until):
-                raise ValueError(f"until must be a number, got {until!r}")
-            if self._now is not None and until < self._now:
-                raise ValueError(f"until={until} is before the world's time now={self._now}")
-            return until
-        if self._clocks:
-            raise ValueError("a world with a clock never runs dry: give steps= or until=")
-        return math.inf
-
-    def _expected(self, horizon: Time) -> int:
-        if math.isinf(horizon):
-            return 16
-        first = self._sample_start + self._next_sample * self._sample_every
-        return max(1, math.floor((horizon - first) / self._sample_every) + 1)
-
-    def _refuse_async(self) -> None:
-        for route in self._routes.values():
-            if route.channel.is_async:
-                raise TypeError(
-                    f"channel {route.channel.name!r} of {route.group.agent_type.__qualname__} is "
-                    "async: run this world with `await world.run_async(...)`"
-                )
+    def _start(self, horizon: Time) -> Recorder:
+        self._started = True
+        self._running = True
+        return Recorder(self.metrics, self._type_names(), capacity=self._expected(horizon))
 
     def _advance(
         self, horizon: Time, recorder: Recorder, check: bool, before: bool = False
     ) -> None:
-        queue = self._queue
+        """Deliver every instant up to ``horizon`` (``before``: only those earlier than it)."""
+        kernel = self._kernel
         while True:
-            t = queue.next_time()
+            t = kernel.next_time()
             if t is None or t > horizon or (before and t >= horizon):
                 break
             self._record_through(t, recorder, inclusive=False)
             self._instant(t)
-            self._now = t
-            self._instants += 1
-            if check:
-                self._check_invariants(t)
-        if before:
-            return
+            self._close_instant(t, check)
+        if not before:
+            self._record_through(self._end(horizon), recorder, inclusive=True)
+
+    def _instant(self, t: Time) -> None:
+        """Every delivery of instant ``t``'s plan, inline and in order."""
+        deliver = self._kernel.deliver
+        for round_ in self._kernel.plan(t):
+            for delivery in round_:
+                deliver(delivery, t)
+
+    def _close_instant(self, t: Time, check: bool) -> None:
+        self._kernel.close_instant(t)
+        if check:
+            self._check_invariants(t)
+
+    def _end(self, horizon: Time) -> Time:
+        """The run is over at ``horizon`` (for a run until the queue is empty: its last
+        instant): the world has run through it."""
+        kernel = self._kernel
         if math.isinf(horizon):
-            horizon = self._now if self._now is not None else self._sample_start
-        self._record_through(horizon, recorder, inclusive=True)
-        self._now = horizon
+            horizon = kernel.now if kernel.now is not None else self._sample_start
+        kernel.now = horizon
+        return horizon
 
     def _record_through(self, t: Time, recorder: Recorder, *, inclusive: bool) -> None:
         every, start = self._sample_every, self._sample_start
@@ -510,6 +432,19 @@ class World:
             values = [float(fn(self)) for fn in self._metrics.values()]
             recorder.add(s, omega.total, omega.mean, values, omega.by_type)
             self._next_sample += 1
+
+    async def _record_async(self, t: Time, recorder: Recorder, *, inclusive: bool) -> None:
+        """Take the samples due through ``t`` and stream them to every observer."""
+        before = recorder.size
+        self._record_through(t, recorder, inclusive=inclusive)
+        for i in range(before, recorder.size):
+            s, omega, metrics = recorder.row(i)
+            obs = Observation(self.name, s, omega, metrics)
+            for stream_ in list(self._observers):
+                try:
+                    await stream_.send(obs)  # waits while the buffer is full: back-pressure
+                except (anyio.BrokenResourceError, anyio.ClosedResourceError):
+                    self._observers.remove(stream_)
 
     def _check_invariants(self, t: Time) -> None:
         for name, fn in self._invariants.items():
@@ -530,255 +465,171 @@ class World:
                     time=t,
                 )
 
-    def _instant(self, t: Time) -> None:
-        queue = self._queue
-        while queue.next_time() == t:
-            _, round_ = queue.pop_round()
-            for key, chunks in round_:
-                if key < 0:
-                    route, sweep = self._tick(key, t)
-                    self._deliver(route, [sweep], t)
-                else:
-                    self._deliver(self._by_key[key], chunks, t)
+    def _results(self, recorder: Recorder) -> Results:
+        return recorder.results(self.name, self._params_dict(), self._seed.entropy)
 
-    def _tick(self, key: int, t: Time) -> tuple[_Route, Sweep]:
-        """Clock ``key``'s delivery at ``t`` (in its activation order); the next is queued."""
-        clock = self._clocks[key]
-        self._queue.put(t + clock.every, key, None)
-        order = self.rng.permutation(clock.route.group.size) if clock.shuffled else None
-        return clock.route, Sweep(Tick(t), order)
+    def _horizon(self, steps: int | None, until: Time | None) -> Time:
+        now = self._kernel.now
+        if steps is not None and until is not None:
+            raise ValueError("give steps= or until=, not both")
+        if steps is not None:
+            if not isinstance(steps, int | np.integer) or isinstance(steps, bool) or steps < 0:
+                raise ValueError(f"steps must be an integer ≥ 0, got {steps!r}")
+            base = now if now is not None else self._sample_start - 1
+            return base + int(steps)
+        if until is not None:
+            if not isinstance(until, int | float | np.number) or math.isnan(until):
+                raise ValueError(f"until must be a number, got {until!r}")
+            if now is not None and until < now:
+                raise ValueError(f"until={until} is before the world's time now={now}")
+            return until
+        if self._kernel.clocks:
+            raise ValueError("a world with a clock never runs dry: give steps= or until=")
+        return math.inf
 
-    def _deliver(self, route: _Route, chunks: list[Chunk], t: Time) -> None:
-        group = route.group
-        ctx = group.context
-        ctx.now = t
-        handler = route.channel.handler
-        self._batches += 1
-        if group.kind == "population":
-            batch = self._as_batch(route, chunks)
-            self._delivered += len(batch)
-            try:
-                handler(group.members, batch, ctx)
-            except Exception as exc:
-                raise _FailureError(route, -1, batch, t) from exc
-            return
-        members, addresses = group.members, group.addresses
-        i, m = -1, None
-        try:
-            for chunk in chunks:
-                if type(chunk) is tuple:
-                    i, m = chunk
-                    ctx.me = addresses[i]
-                    handler(members[i], m, ctx)
-                    self._delivered += 1
-                elif type(chunk) is Sweep:
-                    m = chunk.message
-                    order = range(group.size) if chunk.order is None else chunk.order.tolist()
-                    for i in order:
-                        ctx.me = addresses[i]
-                        handler(members[i], m, ctx)
-                    self._delivered += group.size
-                else:
-                    for i, m in chunk.messages():
-                        ctx.me = addresses[i]
-                        handler(members[i], m, ctx)
-                        self._delivered += 1
-        except Exception as exc:
-            raise _FailureError(route, i, m, t) from exc
+    def _expected(self, horizon: Time) -> int:
+        if math.isinf(horizon):
+            return 16
+        first = self._sample_start + self._next_sample * self._sample_every
+        return max(1, math.floor((horizon - first) / self._sample_every) + 1)
 
-    @staticmethod
-    def _as_batch(route: _Route, chunks: list[Chunk]) -> Batch[Any]:
-        parts: list[Batch[Any]] = []
-        singles: list[tuple[int, Any]] = []
-        accepts = route.channel.accepts
-        for chunk in chunks:
-            if type(chunk) is tuple:
-                singles.append(chunk)
-                continue
-            if singles:
-                parts.append(Batch.of(singles, accepts))
-                singles = []
-            if type(chunk) is Sweep:
-                order = np.arange(route.group.size) if chunk.order is None else chunk.order
-                fields = attrs.asdict(chunk.message, recurse=False)
-                parts.append(Batch(accepts, order, **fields))
-            else:
-                parts.append(chunk)
-        if singles:
-            parts.append(Batch.of(singles, accepts))
-        return concat(parts)
-
-    # -- sending -----------------------------------------------------------------------
-
-    def _route(self, group: str, channel: str) -> _Route:
-        route = self._routes.get((group, channel))
-        if route is None:
-            g = self._group(group)
-            known = ", ".join(repr(c) for c in channels(g.agent_type)) or "none"
-            raise UnknownChannelError(
-                f"group {group!r} ({g.agent_type.__qualname__}) has no channel {channel!r}; "
-                f"its channels are {known}"
-            )
-        return route
-
-    def _group(self, name: str) -> _Group:
-        group = self._groups.get(name)
-        if group is None:
-            known = ", ".join(repr(g) for g in self._groups) or "none"
-            raise UnknownAgentError(
-                f"world {self.name!r} has no group {name!r}; its groups are {known}"
-            )
-        return group
-
-    def _send(
-        self,
-        now: Time,
-        to: Address | str,
-        channel: str,
-        message: Any,
-        delay: Any,
-        sink: Buffer | None = None,
-    ) -> None:
-        if type(to) is Address:
-            group_name, index = to.group, to.index
-        elif isinstance(to, str):
-            group_name, index = to, None
-        else:
-            raise TypeError(f"send to an Address or a group name, not {to!r}")
-        route = self._routes.get((group_name, channel)) or self._route(group_name, channel)
-        if type(delay) is int and delay >= 0:
-            time: Any = now + delay
-        else:
-            time = _due(now, delay)
-        out = self._queue if sink is None else sink
-        if type(message) is Batch:
-            self._send_batch(route, index, message, time, out)
-            return
-        if not isinstance(message, route.channel.accepts):
-            raise _wrong_type(route, type(message).__qualname__)
-        size = route.group.size
-        if index is None:
-            if size != 1:
-                raise UnknownAgentError(
-                    f"group {group_name!r} has {size} agents: address one as "
-                    f"Address({group_name!r}, i), or send a Batch"
+    def _refuse_async(self) -> None:
+        for route in self._kernel.by_key:
+            if route.channel.is_async:
+                raise TypeError(
+                    f"channel {route.channel.name!r} of {route.group.agent_type.__qualname__} is "
+                    "async: run this world with `await world.run_async(...)`"
                 )
-            index = 0
-        elif type(index) is not int or not 0 <= index < size:
-            index = _agent_index(group_name, index, size)
-        if isinstance(time, np.ndarray):
-            raise DelayError("one message takes one delay, not an array")
-        out.put(time, route.key, (index, message))
 
-    def _send_batch(
-        self, route: _Route, index: int | None, batch: Batch[Any], time: Any, out: Queue | Buffer
-    ) -> None:
-        group = route.group
-        if index is not None:
-            raise TypeError(
-                f"a Batch names its targets in .to: address it to the group {group.name!r}, "
-                "not to one agent"
-            )
-        if not issubclass(batch.type, route.channel.accepts):
-            raise _wrong_type(route, f"Batch[{batch.type.__qualname__}]")
-        n = len(batch)
-        if n == 0:
-            return
-        to = batch.to
-        lo, hi = int(to.min()), int(to.max())
-        if lo < 0 or hi >= group.size:
-            raise UnknownAgentError(
-                f"group {group.name!r} has agents 0…{group.size - 1}; the batch targets "
-                f"{lo if lo < 0 else hi}"
-            )
-        if not isinstance(time, np.ndarray):
-            out.put(time, route.key, batch)
-            return
-        if time.shape != (n,):
-            raise DelayError(
-                f"a batch of {n} messages takes one delay or {n}, got shape {time.shape}"
-            )
-        times, inverse = np.unique(time, return_inverse=True)
-        if times.size == 1:
-            out.put(times[0].item(), route.key, batch)
-            return
-        rows = np.argsort(inverse, kind="stable")
-        bounds = np.searchsorted(inverse[rows], np.arange(times.size + 1))
-        for k, when in enumerate(times.tolist()):
-            out.put(when, route.key, batch.select(rows[bounds[k] : bounds[k + 1]]))
+    # -- rollback ----------------------------------------------------------------------
 
-    def _broadcast(
-        self,
-        now: Time,
-        group: str,
-        channel: str,
-        message: Any,
-        delay: Any,
-        sink: Buffer | None = None,
-    ) -> None:
-        route = self._route(group, channel)
-        if not isinstance(message, route.channel.accepts):
-            raise _wrong_type(route, type(message).__qualname__)
-        time = _due(now, delay)
-        if isinstance(time, np.ndarray):
-            raise DelayError("a broadcast takes one delay, not an array")
-        (self._queue if sink is None else sink).put(time, route.key, Sweep(message))
+    def _changed(self) -> None:
+        """The world was changed from outside a run: a replay from the checkpoint would
+        not see it, so the next run takes a new one."""
+        self._checkpoint = None
+
+    def _rollback_point(self) -> Snapshot:
+        """A checkpoint a failed run can replay from: the last one, while it is recent."""
+        kernel = self._kernel
+        if self._checkpoint is not None:
+            snap, delivered = self._checkpoint
+            agents = sum(g.size for g in kernel.groups.values())
+            if kernel.delivered - delivered < REPLAY_PER_AGENT * max(agents, 1):
+                return snap
+        snap = self._take(canonical=False)
+        self._checkpoint = (snap, kernel.delivered)
+        return snap
+
+    def _handler_error(
+        self, failure: DeliveryFailedError, recorder: Recorder, checkpoint: Snapshot | None
+    ) -> HandlerError:
+        """The error for a failed handler, after putting the world back at the last complete
+        instant: ``checkpoint`` replayed up to the failed instant."""
+        partial = self._results(recorder)
+        note = ""
+        if checkpoint is None:
+            self._changed()  # the world holds a half-applied instant: nothing to replay onto
+        else:
+            note = self._replay(checkpoint, failure.time, partial)
+        route = failure.route
+        agent = (
+            f"{route.group.name}[{failure.index}]"
+            if failure.index >= 0
+            else f"{route.group.name} (population)"
+        )
+        return HandlerError(
+            world=self.name,
+            agent=f"{agent} of type {route.group.agent_type.__qualname__}",
+            channel=route.channel.name,
+            time=failure.time,
+            message=failure.message,
+            results=partial,
+            reason=_reason(failure.__cause__) + note,
+        )
+
+    def _replay(self, checkpoint: Snapshot, until: Time, partial: Results) -> str:
+        """Restore ``checkpoint`` and deliver every instant before ``until`` again; say so if
+        the replay did not reproduce the samples the failed run had recorded."""
+        kernel = self._kernel
+        start = kernel.now
+        self._put(pickle.loads(checkpoint.data))
+        scratch = Recorder(self.metrics, self._type_names())
+        self._running = True
+        self._advance(until, scratch, check=False, before=True)
+        # The interrupted run had recorded every sample before the failed instant, and
+        # ``partial`` returns them: move past them too, so a continued run does not
+        # record them again (partial + continuation = an uninterrupted run).
+        self._record_through(until, scratch, inclusive=False)
+        if kernel.now is None or (start is not None and kernel.now < start):
+            kernel.now = start  # the failed run began where an earlier run ended
+        replayed = scratch.results(self.name, {}, None)
+        first = np.searchsorted(replayed.t, partial.t[0]) if len(partial) else 0
+        again = replayed.omega[first : first + len(partial)]
+        if np.array_equal(again, partial.omega[: again.size], equal_nan=True):
+            return ""
+        return (
+            " (the world was put back by replaying from a checkpoint, but the replay gave "
+            "other samples than the run: its state depends on more than the checkpoint "
+            "holds, such as a set's iteration order; snapshot() before the run to be able to "
+            "restore exactly)"
+        )
 
     # -- snapshots ---------------------------------------------------------------------
 
     def snapshot(self) -> Snapshot:
-        """The world's whole mutable state now (agents, queue, random streams, time)."""
+        """The world's whole mutable state now (agents, queue, random streams, time, samples).
+
+        The world then continues from the snapshot's own copy of its state, so it and any
+        world restored from the snapshot go on bit-identically — sets included, whose
+        iteration order depends on their history and is rebuilt by the copy.
+        """
+        snap = self._take(canonical=True)
+        self._checkpoint = (snap, self._kernel.delivered)
+        return snap
+
+    def _take(self, *, canonical: bool) -> Snapshot:
         state = {
-            "members": {name: g.members for name, g in self._groups.items()},
-            "rngs": {name: g.context.rng for name, g in self._groups.items()},
-            "rng": self.rng,
-            "queue": self._queue,
-            "now": self._now,
-            "started": self._started,
-            "next_sample": self._next_sample,
-            "counters": (self._instants, self._delivered, self._batches),
+            "kernel": self._kernel.get_state(),
+            "sampling": (self._started, self._next_sample),
         }
-        try:
-            data = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
-        except (pickle.PicklingError, AttributeError, TypeError) as exc:
-            # Typically a class or lambda defined inside a function: pickle cannot find it.
-            raise TypeError(
-                f"world {self.name!r} cannot be snapshotted (run() snapshots it to roll back "
-                f"a failed instant): {exc}. Define agent and message classes at module level "
-                "and keep lambdas out of agent state, or run with rollback=False"
-            ) from exc
-        return Snapshot(world=self.name, time=self._now, groups=tuple(self._groups), data=data)
+        data = dump(state, self.name)
+        if canonical:
+            self._put(pickle.loads(data))
+        return Snapshot(
+            world=self.name,
+            time=self._kernel.now,
+            groups=tuple(self._kernel.groups),
+            data=data,
+            layout=self._kernel.layout(),
+        )
 
     def restore(self, snapshot: Snapshot) -> None:
-        """Put the world back in the state of ``snapshot``, taken from a world composed alike."""
-        if snapshot.world != self.name or snapshot.groups != tuple(self._groups):
+        """Put the world back in the state of ``snapshot``, taken from a world composed alike.
+
+        Agents keep their identity (state goes back into the same objects); nothing changes
+        if the snapshot does not fit.
+        """
+        if not isinstance(snapshot, Snapshot):
+            raise TypeError(f"restore takes a Snapshot, got {type(snapshot).__qualname__}")
+        layout = self._kernel.layout()
+        if snapshot.world != self.name or snapshot.layout != layout:
             raise ValueError(
-                f"snapshot of world {snapshot.world!r} with groups {list(snapshot.groups)} does "
-                f"not fit world {self.name!r} with groups {list(self._groups)}"
+                f"snapshot of world {snapshot.world!r} with groups {list(snapshot.layout[0])} "
+                f"and clocks {list(snapshot.layout[1])} does not fit world {self.name!r} with "
+                f"groups {list(layout[0])} and clocks {list(layout[1])}"
             )
-        state = pickle.loads(snapshot.data)
-        for name, group in self._groups.items():
-            # State goes back into the same objects, so references held by metrics stay valid.
-            olds = [group.members] if group.kind == "population" else group.members
-            news = (
-                [state["members"][name]] if group.kind == "population" else state["members"][name]
-            )
-            for old, new in zip(olds, news, strict=True):
-                vars(old).clear()
-                vars(old).update(vars(new))
-            group.context.rng = state["rngs"][name]
-        self.rng = state["rng"]
-        self._queue = state["queue"]
-        self._now = state["now"]
-        self._started = state["started"]
-        self._next_sample = state["next_sample"]
-        self._instants, self._delivered, self._batches = state["counters"]
+        self._put(pickle.loads(snapshot.data))
+        self._checkpoint = (snapshot, self._kernel.delivered)
+
+    def _put(self, state: dict[str, Any]) -> None:
+        self._kernel.set_state(state["kernel"])
+        self._started, self._next_sample = state["sampling"]
         self._omega_cache = None
 
     # -- helpers -----------------------------------------------------------------------
 
     def _type_names(self) -> list[str]:
-        return list(dict.fromkeys(g.agent_type.__qualname__ for g in self._groups.values()))
+        return list(dict.fromkeys(g.agent_type.__qualname__ for g in self._kernel.groups.values()))
 
     def _params_dict(self) -> dict[str, Any]:
         if self.params is None:
@@ -788,57 +639,8 @@ class World:
         return dict(self.params)
 
     def __repr__(self) -> str:
-        sizes = ", ".join(f"{n}: {g.size}" for n, g in self._groups.items())
-        return f"<World {self.name!r} t={self._now} ({sizes})>"
-
-
-def _agent_index(group: str, index: Any, size: int) -> int:
-    """``index`` as a plain int in 0…size-1, or an error naming the group's agents."""
-    if isinstance(index, bool) or not isinstance(index, int | np.integer):
-        raise UnknownAgentError(f"an agent index must be an integer, got {index!r}")
-    if not 0 <= index < size:
-        raise UnknownAgentError(
-            f"group {group!r} has agents 0…{size - 1}; there is no agent {index}"
-        )
-    return int(index)
-
-
-def _wrong_type(route: _Route, got: str) -> MessageTypeError:
-    """``channel 'ask' of group 'clerks' expects Ask, got Answer``."""
-    return MessageTypeError(
-        f"channel {route.channel.name!r} of group {route.group.name!r} expects "
-        f"{route.channel.accepts.__qualname__}, got {got}"
-    )
-
-
-def _due(now: Time, delay: Any) -> Any:
-    """``now + delay``, refusing a delay that is negative, NaN or infinite."""
-    if isinstance(delay, np.ndarray):
-        if delay.size and not (np.all(np.isfinite(delay)) and delay.min() >= 0):
-            raise DelayError("delays must be finite and ≥ 0; the array holds " + _bad(delay))
-        return now + delay
-    if isinstance(delay, bool) or not isinstance(delay, int | float | np.number):
-        raise DelayError(f"a delay must be a number ≥ 0, got {delay!r}")
-    if not (delay >= 0 and math.isfinite(delay)):
-        raise DelayError(f"a delay must be finite and ≥ 0, got {_item(delay)!r}")
-    return now + delay.item() if isinstance(delay, np.number) else now + delay
-
-
-def _bad(delay: np.ndarray[Any, Any]) -> str:
-    bad = delay[~(np.isfinite(delay) & (delay >= 0))]
-    return f"{bad.size} bad value(s), e.g. {bad[0].item()!r}"
-
-
-def _describe(x: object) -> str:
-    return (
-        type(x).__qualname__ if not isinstance(x, Iterable) else f"{type(x).__qualname__} of items"
-    )
-
-
-def _item(value: Any) -> Any:
-    """A numpy scalar as the Python scalar it holds (for error messages: ``nan``, not
-    ``np.float64(nan)``)."""
-    return value.item() if isinstance(value, np.generic) else value
+        sizes = ", ".join(f"{n}: {g.size}" for n, g in self._kernel.groups.items())
+        return f"<World {self.name!r} t={self._kernel.now} ({sizes})>"
 
 
 def _reason(exc: BaseException | None) -> str:

@@ -53,5 +53,7 @@ def test_restore_keeps_the_objects_metrics_hold() -> None:
 def test_snapshot_of_another_world_is_refused() -> None:
     snap = busy().snapshot()
     other = build(name="elsewhere")
-    with pytest.raises(ValueError, match=r"snapshot of world 'traced' with groups \['solo', "):
+    with pytest.raises(
+        ValueError, match=r"snapshot of world 'traced' with groups \['solo: agent of 1 Scribe', "
+    ):
         other.restore(snap)

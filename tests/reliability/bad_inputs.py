@@ -135,14 +135,15 @@ def raising_handler() -> Any:
     w.run()
 
 
-def local_class() -> Any:
-    class Local(npl.Agent):
-        @npl.channel
-        def go(self, m: Ping, ctx: npl.Context) -> None:
-            pass
+class Holder(npl.Agent):
+    """An agent whose state may hold anything."""
 
+    thing: Any = None
+
+
+def unpicklable_state() -> Any:
     w = npl.World("misuse")
-    w.add("local", Local())
+    w.add("holder", Holder(lambda: 0))
     w.run(1)
 
 
@@ -448,8 +449,8 @@ ROWS: list[Row] = [
         "run this world with `await world.run_async(...)`", async_handler),
     Row("handler-raises", K, "a handler raising", npl.HandlerError,
         "agent boom[0] of type Boom, channel 'go' at t=0", raising_handler),
-    Row("unpicklable-state", K, "run() of a world with an agent class local to a function",
-        TypeError, "cannot be snapshotted", local_class),
+    Row("unpicklable-state", K, "run() of a world whose agent state holds a lambda",
+        TypeError, "cannot be snapshotted", unpicklable_state),
     Row("wellbeing-nan", K, "W(ψ) = nan", npl.WellbeingError,
         "W(ψ) must be a finite number", bad_wellbeing(math.nan)),
     Row("wellbeing-text", K, 'W(ψ) = "high"', npl.WellbeingError,

@@ -37,7 +37,7 @@ def _state(world: npl.World) -> tuple[object, ...]:
         for t, g, c, m in world.pending()
     ]
     snap = pickle.loads(world.snapshot().data)
-    streams = {k: r.bit_generator.state for k, r in snap["rngs"].items()}
+    streams = {k: r.bit_generator.state for k, r in snap["kernel"]["streams"].items()}
     return coins, streams, world.rng.bit_generator.state, world.now, world.statistics(), pending
 
 

@@ -1,0 +1,457 @@
+"""The kernel: the queue, the routes to every channel, the clocks, and each instant's plan.
+
+Everything that decides *what is delivered when* lives here, once. ``plan(t)`` yields the
+rounds of instant ``t`` in delivery order; ``World.run`` and ``World.run_async`` only drive
+that plan (run each delivery, inline or awaited) and observe the world between instants.
+
+An instant is delivered in rounds. A round hands each channel, in canonical order (clocks
+first, in declaration order; then groups in the order they were added, each group's channels
+in declaration order), every chunk due when the round began; what is sent with delay 0 during
+a round is due in the next round of the same instant. That is *simultaneous* activation.
+A clock with *sequential* activation instead activates its agents one at a time, and delivers
+everything an activated agent sends with delay 0 — and what that causes, depth first — before
+it activates the next: Mesa's ``shuffle_do``, NetLogo's ``ask``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from typing import Any, Literal, TypeAlias
+
+import attrs
+import numpy as np
+
+from ._agent import Agent, Population
+from ._channel import Channel, channels
+from ._context import Context, Outbox
+from ._errors import DelayError, MessageTypeError, UnknownAgentError, UnknownChannelError
+from ._groups import DeliveryError, Group, make_group
+from ._message import Address, Batch, Tick
+from ._scheduler import Chunk, Queue, Sweep, Time
+
+Order = Literal["fixed", "shuffled"]
+Activation = Literal["simultaneous", "sequential"]
+ORDERS: tuple[Order, ...] = ("fixed", "shuffled")
+ACTIVATIONS: tuple[Activation, ...] = ("simultaneous", "sequential")
+
+_CLOCK_KEY = -(2**40)  # clock subscriptions sort before every channel, in declaration order
+
+
+@attrs.frozen(eq=False)
+class Route:
+    """Where a channel's messages go: its canonical key, its group and its channel."""
+
+    key: int
+    group: Group
+    channel: Channel
+    accepts: type = attrs.field(init=False)
+    size: int = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        # Read on every send: kept flat for the fast path.
+        object.__setattr__(self, "accepts", self.channel.accepts)
+        object.__setattr__(self, "size", self.group.size)
+
+
+@attrs.frozen(eq=False)
+class Clock:
+    """A clock: ``Tick(t)`` to ``route`` every ``every``, in ``order``, under ``activation``."""
+
+    key: int
+    route: Route
+    every: Time
+    order: Order
+    activation: Activation
+
+
+#: One delivery of a plan: the route, and the chunks it hands to the route's channel.
+Delivery: TypeAlias = tuple[Route, Sequence[Chunk]]
+
+#: Deliveries that act on the state at the start of the round: they may run in any order
+#: (the sync driver runs them in canonical order; the async driver runs async ones at once).
+Round: TypeAlias = list[Delivery]
+
+
+class DeliveryFailedError(Exception):
+    """A handler raised during instant ``time``: where, and what it was handling."""
+
+    def __init__(self, route: Route, index: int, message: Any, time: Time) -> None:
+        super().__init__(route.group.name, route.channel.name, index, time)
+        self.route, self.index, self.message, self.time = route, index, message, time
+
+
+class _Cascade:
+    """The outbox of a sequential activation: what is due now waits in ``fresh`` to be
+    delivered before the next agent acts; what is due later goes to the queue."""
+
+    __slots__ = ("fresh", "now", "queue")
+
+    def __init__(self, queue: Queue, now: Time) -> None:
+        self.queue, self.now = queue, now
+        self.fresh: list[tuple[int, Chunk]] = []
+
+    def put(self, time: Time, key: int, chunk: Chunk) -> None:
+        if time == self.now:
+            self.fresh.append((key, chunk))
+        else:
+            self.queue.put(time, key, chunk)
+
+
+class Kernel:
+    """The groups, the queue of pending chunks, the clocks and the delivery counters.
+
+    ``rng`` is the world's own stream (shuffled clocks draw from it); each group's context
+    holds the group's stream.
+    """
+
+    def __init__(self, world: str, rng: np.random.Generator) -> None:
+        self.world = world
+        self.rng = rng
+        self.groups: dict[str, Group] = {}
+        self.routes: dict[tuple[str, str], Route] = {}
+        self.by_key: list[Route] = []
+        self.clocks: dict[int, Clock] = {}
+        self.queue = Queue()
+        self.out: Outbox = self.queue  # where handlers' sends go (a cascade while sequential)
+        self.now: Time | None = None
+        self.instants = 0
+        self.delivered = 0
+        self.batches = 0
+
+    # -- composition -------------------------------------------------------------------
+
+    def add(
+        self, name: str, agents: Agent | Population | Sequence[Agent], rng: np.random.Generator
+    ) -> Group:
+        """Add the group ``name`` and a route to each of its channels."""
+        group = make_group(name, agents, lambda me: Context(self, me, rng))
+        self.groups[name] = group
+        for cname, ch in channels(group.agent_type).items():
+            route = Route(key=len(self.by_key), group=group, channel=ch)
+            self.routes[name, cname] = route
+            self.by_key.append(route)
+        return group
+
+    def clock(
+        self, group: str, channel: str, order: Any, activation: Any, every: Any, start: Any
+    ) -> None:
+        """Tick ``channel`` of every agent of ``group`` at ``start + k·every``."""
+        route = self.route(group, channel)
+        if order not in ORDERS:
+            raise ValueError(f"order must be {_either(ORDERS)}, got {order!r}")
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"activation must be {_either(ACTIVATIONS)}, got {activation!r}")
+        if not issubclass(Tick, route.accepts):
+            raise MessageTypeError(
+                f"channel {channel!r} of group {group!r} accepts {route.accepts.__qualname__}; "
+                f"a clock sends Tick (a {activation} clock drives only channels accepting Tick)"
+            )
+        if not _is_time(every) or not every > 0:
+            raise ValueError(f"a clock's period must be a finite number > 0, got {every!r}")
+        if not _is_time(start):
+            raise ValueError(f"a clock's start must be a finite time, got {start!r}")
+        key = _CLOCK_KEY + len(self.clocks)
+        self.clocks[key] = Clock(key, route, every, order, activation)
+        self.queue.put(start, key, Sweep(Tick(start)))
+
+    def route(self, group: str, channel: str) -> Route:
+        """The route to ``channel`` of ``group``, or an error naming what exists."""
+        route = self.routes.get((group, channel))
+        if route is None:
+            g = self.group(group)
+            known = ", ".join(repr(c) for c in channels(g.agent_type)) or "none"
+            raise UnknownChannelError(
+                f"group {group!r} ({g.agent_type.__qualname__}) has no channel {channel!r}; "
+                f"its channels are {known}"
+            )
+        return route
+
+    def group(self, name: str) -> Group:
+        """The group ``name``, or an error naming the world's groups."""
+        group = self.groups.get(name)
+        if group is None:
+            known = ", ".join(repr(g) for g in self.groups) or "none"
+            raise UnknownAgentError(
+                f"world {self.world!r} has no group {name!r}; its groups are {known}"
+            )
+        return group
+
+    def route_of(self, key: int) -> Route:
+        """The route a queue key delivers to (a clock's, for a clock key)."""
+        return self.clocks[key].route if key < 0 else self.by_key[key]
+
+    # -- sending -----------------------------------------------------------------------
+
+    def send(
+        self, now: Time, to: Address | str, channel: str, message: Any, delay: Any, out: Outbox
+    ) -> None:
+        """Check one send and put it in ``out``: due ``delay`` after ``now``."""
+        if type(to) is Address:
+            route = self.routes.get((to.group, channel))
+            index = to.index
+            if (
+                route is not None
+                and type(message) is route.accepts
+                and type(delay) is int
+                and delay >= 0
+                and type(index) is int
+                and 0 <= index < route.size
+            ):
+                out.put(now + delay, route.key, (index, message))
+                return
+        self._send(now, to, channel, message, delay, out)
+
+    def _send(
+        self, now: Time, to: Address | str, channel: str, message: Any, delay: Any, out: Outbox
+    ) -> None:
+        if type(to) is Address:
+            group_name, index = to.group, to.index
+        elif isinstance(to, str):
+            group_name, index = to, None
+        else:
+            raise TypeError(f"send to an Address or a group name, not {to!r}")
+        route = self.route(group_name, channel)
+        time = _due(now, delay)
+        if type(message) is Batch:
+            self._send_batch(route, index, message, time, out)
+            return
+        if not isinstance(message, route.accepts):
+            raise _wrong_type(route, type(message).__qualname__)
+        size = route.size
+        if index is None:
+            if size != 1:
+                raise UnknownAgentError(
+                    f"group {group_name!r} has {size} agents: address one as "
+                    f"Address({group_name!r}, i), or send a Batch"
+                )
+            index = 0
+        else:
+            index = _agent_index(group_name, index, size)
+        if isinstance(time, np.ndarray):
+            raise DelayError("one message takes one delay, not an array")
+        out.put(time, route.key, (index, message))
+
+    def _send_batch(
+        self, route: Route, index: int | None, batch: Batch[Any], time: Any, out: Outbox
+    ) -> None:
+        group = route.group
+        if index is not None:
+            raise TypeError(
+                f"a Batch names its targets in .to: address it to the group {group.name!r}, "
+                "not to one agent"
+            )
+        if not issubclass(batch.type, route.accepts):
+            raise _wrong_type(route, f"Batch[{batch.type.__qualname__}]")
+        n = len(batch)
+        if n == 0:
+            return
+        to = batch.to
+        lo, hi = int(to.min()), int(to.max())
+        if lo < 0 or hi >= group.size:
+            raise UnknownAgentError(
+                f"group {group.name!r} has agents 0…{group.size - 1}; the batch targets "
+                f"{lo if lo < 0 else hi}"
+            )
+        if not isinstance(time, np.ndarray):
+            out.put(time, route.key, batch)
+            return
+        if time.shape != (n,):
+            raise DelayError(
+                f"a batch of {n} messages takes one delay or {n}, got shape {time.shape}"
+            )
+        times, inverse = np.unique(time, return_inverse=True)
+        if times.size == 1:
+            out.put(times[0].item(), route.key, batch)
+            return
+        rows = np.argsort(inverse, kind="stable")
+        bounds = np.searchsorted(inverse[rows], np.arange(times.size + 1))
+        for k, when in enumerate(times.tolist()):
+            out.put(when, route.key, batch.select(rows[bounds[k] : bounds[k + 1]]))
+
+    def broadcast(
+        self, now: Time, group: str, channel: str, message: Any, delay: Any, out: Outbox
+    ) -> None:
+        """Check a broadcast (one message to every agent of ``group``) and put it in ``out``."""
+        route = self.route(group, channel)
+        if not isinstance(message, route.accepts):
+            raise _wrong_type(route, type(message).__qualname__)
+        time = _due(now, delay)
+        if isinstance(time, np.ndarray):
+            raise DelayError("a broadcast takes one delay, not an array")
+        out.put(time, route.key, Sweep(message))
+
+    # -- the plan ----------------------------------------------------------------------
+
+    def next_time(self) -> Time | None:
+        """When the next instant is (None: nothing is pending)."""
+        return self.queue.next_time()
+
+    def plan(self, t: Time) -> Iterator[Round]:
+        """The rounds of instant ``t``, in delivery order. Each round must be delivered (its
+        sends put in ``self.out``) before the next is asked for: what it sends with delay 0
+        decides what comes next."""
+        queue = self.queue
+        while queue.next_time() == t:
+            _, due = queue.pop_round()
+            pending: Round = []
+            for key, chunks in due:
+                if key >= 0:
+                    pending.append((self.by_key[key], chunks))
+                    continue
+                clock = self.clocks[key]
+                sweep = self._tick(clock, t)
+                if clock.activation == "simultaneous":
+                    pending.append((clock.route, [sweep]))
+                    continue
+                if pending:
+                    yield pending
+                    pending = []
+                yield from self._sequential(clock.route, sweep, t)
+            if pending:
+                yield pending
+
+    def _tick(self, clock: Clock, t: Time) -> Sweep:
+        """Clock ``clock``'s delivery at ``t`` (in its activation order); the next is queued."""
+        after = t + clock.every
+        self.queue.put(after, clock.key, Sweep(Tick(after)))
+        order = self.rng.permutation(clock.route.size) if clock.order == "shuffled" else None
+        return Sweep(Tick(t), order)
+
+    def _sequential(self, route: Route, sweep: Sweep, t: Time) -> Iterator[Round]:
+        """One agent at a time, each followed by the depth-first cascade of its delay-0 sends."""
+        cascade = _Cascade(self.queue, t)
+        fresh = cascade.fresh
+        by_key = self.by_key
+        message = sweep.message
+        order = range(route.size) if sweep.order is None else sweep.order.tolist()
+        self.out = cascade
+        try:
+            for i in order:
+                yield [(route, [(i, message)])]
+                stack = fresh[::-1]
+                fresh.clear()
+                while stack:
+                    key, chunk = stack.pop()
+                    yield [(by_key[key], [chunk])]
+                    if fresh:
+                        stack.extend(reversed(fresh))
+                        fresh.clear()
+        finally:
+            self.out = self.queue
+
+    def deliver(self, delivery: Delivery, t: Time) -> None:
+        """Run one delivery of the plan inline; a handler that raises is a DeliveryFailedError."""
+        route, chunks = delivery
+        group = route.group
+        group.context.now = t
+        self.batches += 1
+        try:
+            self.delivered += group.deliver(route.channel, chunks)
+        except DeliveryError as exc:
+            raise DeliveryFailedError(route, exc.index, exc.message, t) from exc.__cause__
+
+    def close_instant(self, t: Time) -> None:
+        """Instant ``t`` is over: the world has run through ``t``."""
+        self.now = t
+        self.instants += 1
+
+    # -- state -------------------------------------------------------------------------
+
+    def layout(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """What a snapshot must fit: each group (name, kind, type, size) and each clock."""
+        groups = tuple(
+            f"{g.name}: {g.kind} of {g.size} {g.agent_type.__qualname__}"
+            for g in self.groups.values()
+        )
+        clocks = tuple(
+            f"{c.route.group.name}.{c.route.channel.name} every {c.every}, {c.order}, "
+            f"{c.activation}"
+            for c in self.clocks.values()
+        )
+        return groups, clocks
+
+    def get_state(self) -> dict[str, Any]:
+        """Every mutable part of the kernel and its groups, as the state protocol reads it."""
+        return {
+            "groups": {name: g.get_state() for name, g in self.groups.items()},
+            "streams": {name: g.context.rng for name, g in self.groups.items()},
+            "rng": self.rng,
+            # Plain tuples, not the private Queue and Sweep: a saved snapshot must not
+            # depend on where the kernel's private classes live.
+            "queue": [
+                (
+                    time,
+                    key,
+                    ("sweep", chunk.message, chunk.order) if type(chunk) is Sweep else chunk,
+                )
+                for time, key, chunk in self.queue.pending()
+            ],
+            "now": self.now,
+            "counters": (self.instants, self.delivered, self.batches),
+        }
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        """Put back a state read by :meth:`get_state` of a kernel composed alike."""
+        for name, group in self.groups.items():
+            group.set_state(state["groups"][name])
+            group.context.rng = state["streams"][name]
+        self.rng = state["rng"]
+        self.queue = self.out = Queue()
+        for time, key, chunk in state["queue"]:
+            if type(chunk) is tuple and chunk[0] == "sweep":
+                chunk = Sweep(chunk[1], chunk[2])
+            self.queue.put(time, key, chunk)
+        self.now = state["now"]
+        self.instants, self.delivered, self.batches = state["counters"]
+
+
+def _either(options: Sequence[str]) -> str:
+    return " or ".join(repr(o) for o in options)
+
+
+def _is_time(x: Any) -> bool:
+    return not isinstance(x, bool) and isinstance(x, int | float | np.number) and math.isfinite(x)
+
+
+def _agent_index(group: str, index: Any, size: int) -> int:
+    """``index`` as a plain int in 0…size-1, or an error naming the group's agents."""
+    if isinstance(index, bool) or not isinstance(index, int | np.integer):
+        raise UnknownAgentError(f"an agent index must be an integer, got {index!r}")
+    if not 0 <= index < size:
+        raise UnknownAgentError(
+            f"group {group!r} has agents 0…{size - 1}; there is no agent {index}"
+        )
+    return int(index)
+
+
+def _wrong_type(route: Route, got: str) -> MessageTypeError:
+    """``channel 'ask' of group 'clerks' expects Ask, got Answer``."""
+    return MessageTypeError(
+        f"channel {route.channel.name!r} of group {route.group.name!r} expects "
+        f"{route.accepts.__qualname__}, got {got}"
+    )
+
+
+def _due(now: Time, delay: Any) -> Any:
+    """``now + delay``, refusing a delay that is negative, NaN or infinite."""
+    if isinstance(delay, np.ndarray):
+        if delay.size and not (np.all(np.isfinite(delay)) and delay.min() >= 0):
+            raise DelayError("delays must be finite and ≥ 0; the array holds " + _bad(delay))
+        return now + delay
+    if isinstance(delay, bool) or not isinstance(delay, int | float | np.number):
+        raise DelayError(f"a delay must be a number ≥ 0, got {delay!r}")
+    if not (delay >= 0 and math.isfinite(delay)):
+        raise DelayError(f"a delay must be finite and ≥ 0, got {_item(delay)!r}")
+    return now + delay.item() if isinstance(delay, np.number) else now + delay
+
+
+def _bad(delay: np.ndarray[Any, Any]) -> str:
+    bad = delay[~(np.isfinite(delay) & (delay >= 0))]
+    return f"{bad.size} bad value(s), e.g. {bad[0].item()!r}"
+
+
+def _item(value: Any) -> Any:
+    """A numpy scalar as the Python scalar it holds (for error messages: ``nan``, not
+    ``np.float64(nan)``)."""
+    return value.item() if isinstance(value, np.generic) else value
