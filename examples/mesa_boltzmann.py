@@ -39,7 +39,7 @@ PEOPLE = "people"
 GRID = npl.Address("grid")
 
 Activation = Literal["sequential", "simultaneous"]
-Order = Literal["shuffled", "fixed"]
+Order = Literal["fixed", "shuffled"]
 
 
 # --8<-- [start:messages]
@@ -69,13 +69,13 @@ class Coin:
 # --8<-- [end:messages]
 
 
+# --8<-- [start:person]
 def pick(options: Sequence[int], rng: np.random.Generator) -> int:
     """One of ``options``, uniformly at random (to within 2⁻⁵³: one ``rng.random()`` draw, a
     third of the time ``rng.integers`` takes for a single number)."""
     return options[int(rng.random() * len(options))]
 
 
-# --8<-- [start:person]
 class Person(npl.Agent):
     """Mesa's ``MoneyAgent``: ψ = the cell it stands on and the coins it holds.
 
@@ -169,6 +169,8 @@ def boltzmann(
 ) -> npl.World:
     """The Boltzmann wealth world; Mesa's ``BoltzmannWealth(n, width, height, seed)`` is
     ``activation="sequential", order="shuffled"``."""
+    if n < 1:
+        raise ValueError(f"the model needs at least 1 person, got n={n}")
     world = npl.World("boltzmann-wealth", seed=seed)
     cells = world.rng.integers(width * height, size=n).tolist()
     grid = moore(width, height)
