@@ -156,3 +156,15 @@ def test_sugar_spice_payoffs_are_payoffs(report: dict[str, Any]) -> None:
     stats = ran(report, "sugar_spice")
     assert "npolitics population" in stats
     assert all(0.0 <= payoff <= 4.0 for payoff in stats.values())
+
+
+def test_mesa_boltzmann_keeps_every_coin(report: dict[str, Any]) -> None:
+    """Both activations of the port and Mesa agree only in law (tests/examples/
+    test_mesa_ports.py), but every row ends with one coin per person and a Gini in [0, 1)."""
+    for case in ("mesa_boltzmann", "mesa_boltzmann_10k"):
+        sizes = next(c for c in report["cases"] if c["name"] == case)["sizes"]
+        stats = ran(report, case)
+        assert {"npolitics scalar, sequential", "npolitics scalar, simultaneous"} <= stats.keys()
+        for name, stat in stats.items():
+            assert stat["coins"] == sizes["agents"], (case, name, stat)
+            assert 0.0 <= stat["gini"] < 1.0, (case, name, stat)
