@@ -6,22 +6,20 @@ can change only its own agent; everything else it does is a message.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Protocol
 
 import numpy as np
 
 from ._message import Address
-from ._scheduler import Chunk, Time
-
-
-class Outbox(Protocol):
-    """Where a send's chunk goes: the world's queue, or a buffer committed later."""
-
-    def put(self, time: Time, key: int, chunk: Chunk) -> None: ...
+from ._scheduler import Outbox, Time
 
 
 class Post(Protocol):
     """What a context sends through: the kernel, which checks and routes every message."""
+
+    @property
+    def channels(self) -> Mapping[str, Mapping[str, Destination]]: ...
 
     def send(
         self, now: Time, to: Address | str, channel: str, message: Any, delay: Any, out: Outbox
@@ -31,8 +29,16 @@ class Post(Protocol):
         self, now: Time, group: str, channel: str, message: Any, delay: Any, out: Outbox
     ) -> None: ...
 
+
+class Destination(Protocol):
+    """What a send needs to know of a channel: its key, the type it accepts, its group's size."""
+
     @property
-    def out(self) -> Outbox: ...
+    def key(self) -> int: ...
+    @property
+    def accepts(self) -> type: ...
+    @property
+    def size(self) -> int: ...
 
 
 class Context:
@@ -43,13 +49,12 @@ class Context:
     the agent being handled (for a population, ``Address(group, -1)``: the whole of it).
     """
 
-    __slots__ = ("_post", "_sink", "me", "now", "rng")
+    __slots__ = ("_post", "_routes", "me", "now", "out", "rng")
 
-    def __init__(
-        self, post: Post, me: Address, rng: np.random.Generator, sink: Outbox | None = None
-    ) -> None:
+    def __init__(self, post: Post, me: Address, rng: np.random.Generator, out: Outbox) -> None:
         self._post = post
-        self._sink = sink
+        self._routes = post.channels
+        self.out = out  # where sends go: the queue, a sequential cascade, or an async buffer
         self.me = me
         self.rng = rng
         self.now: Any = 0
@@ -60,15 +65,27 @@ class Context:
         ``to`` is an :class:`Address`, or a group name: for a one-agent group, or with a
         :class:`Batch` (whose ``to`` names the targets; its delay may be one per message).
         """
-        post = self._post
-        sink = self._sink
-        post.send(self.now, to, channel, message, delay, post.out if sink is None else sink)
+        # The common case, checked inline: one message of the exact type, to one agent, with
+        # a whole delay. Everything else goes through the kernel's full checks.
+        if type(to) is Address and type(delay) is int and delay >= 0:
+            try:
+                route = self._routes[to.group][channel]
+            except KeyError:
+                pass
+            else:
+                i = to.index
+                if type(message) is route.accepts and type(i) is int and 0 <= i < route.size:
+                    out = self.out
+                    try:
+                        out.slots[self.now + delay, route.key].append((i, message))
+                    except KeyError:
+                        out.put(self.now + delay, route.key, (i, message))
+                    return
+        self._post.send(self.now, to, channel, message, delay, self.out)
 
     def broadcast(self, group: str, channel: str, message: Any, delay: Any = 0) -> None:
         """Send the same ``message`` to ``channel`` of every agent of ``group``."""
-        post = self._post
-        sink = self._sink
-        post.broadcast(self.now, group, channel, message, delay, post.out if sink is None else sink)
+        self._post.broadcast(self.now, group, channel, message, delay, self.out)
 
     def __repr__(self) -> str:
         return f"Context(me={self.me}, now={self.now})"

@@ -24,11 +24,11 @@ import numpy as np
 
 from ._agent import Agent, Population
 from ._channel import Channel, channels
-from ._context import Context, Outbox
+from ._context import Context
 from ._errors import DelayError, MessageTypeError, UnknownAgentError, UnknownChannelError
 from ._groups import DeliveryError, Group, make_group
 from ._message import Address, Batch, Tick
-from ._scheduler import Chunk, Queue, Sweep, Time
+from ._scheduler import Chunk, Entry, Outbox, Queue, Slot, Sweep, Time
 
 Order = Literal["fixed", "shuffled"]
 Activation = Literal["simultaneous", "sequential"]
@@ -85,17 +85,21 @@ class _Cascade:
     """The outbox of a sequential activation: what is due now waits in ``fresh`` to be
     delivered before the next agent acts; what is due later goes to the queue."""
 
-    __slots__ = ("fresh", "now", "queue")
+    __slots__ = ("fresh", "now", "queue", "slots")
 
     def __init__(self, queue: Queue, now: Time) -> None:
         self.queue, self.now = queue, now
-        self.fresh: list[tuple[int, Chunk]] = []
+        self.fresh: list[tuple[Time, int, Chunk]] = []
+        self.slots: dict[tuple[Time, int], Slot] = {}
 
     def put(self, time: Time, key: int, chunk: Chunk) -> None:
         if time == self.now:
-            self.fresh.append((key, chunk))
+            self.slots[time, key] = Entry(self.fresh, time, key)
+            self.fresh.append((time, key, chunk))
         else:
             self.queue.put(time, key, chunk)
+            # Slots due later stay in the queue for the whole instant: safe to append to.
+            self.slots[time, key] = self.queue.slots[time, key]
 
 
 class Kernel:
@@ -110,10 +114,11 @@ class Kernel:
         self.rng = rng
         self.groups: dict[str, Group] = {}
         self.routes: dict[tuple[str, str], Route] = {}
+        self.channels: dict[str, dict[str, Route]] = {}  # the routes by group, then channel
         self.by_key: list[Route] = []
         self.clocks: dict[int, Clock] = {}
         self.queue = Queue()
-        self.out: Outbox = self.queue  # where handlers' sends go (a cascade while sequential)
+        self.out: Outbox = self.queue  # where sends made now go (a cascade while sequential)
         self.now: Time | None = None
         self.instants = 0
         self.delivered = 0
@@ -125,11 +130,12 @@ class Kernel:
         self, name: str, agents: Agent | Population | Sequence[Agent], rng: np.random.Generator
     ) -> Group:
         """Add the group ``name`` and a route to each of its channels."""
-        group = make_group(name, agents, lambda me: Context(self, me, rng))
+        group = make_group(name, agents, lambda me: Context(self, me, rng, self.queue))
         self.groups[name] = group
         for cname, ch in channels(group.agent_type).items():
             route = Route(key=len(self.by_key), group=group, channel=ch)
             self.routes[name, cname] = route
+            self.channels.setdefault(name, {})[cname] = route
             self.by_key.append(route)
         return group
 
@@ -186,25 +192,7 @@ class Kernel:
     def send(
         self, now: Time, to: Address | str, channel: str, message: Any, delay: Any, out: Outbox
     ) -> None:
-        """Check one send and put it in ``out``: due ``delay`` after ``now``."""
-        if type(to) is Address:
-            route = self.routes.get((to.group, channel))
-            index = to.index
-            if (
-                route is not None
-                and type(message) is route.accepts
-                and type(delay) is int
-                and delay >= 0
-                and type(index) is int
-                and 0 <= index < route.size
-            ):
-                out.put(now + delay, route.key, (index, message))
-                return
-        self._send(now, to, channel, message, delay, out)
-
-    def _send(
-        self, now: Time, to: Address | str, channel: str, message: Any, delay: Any, out: Outbox
-    ) -> None:
+        """Check one send and put it in ``out``, due ``delay`` after ``now``."""
         if type(to) is Address:
             group_name, index = to.group, to.index
         elif isinstance(to, str):
@@ -289,7 +277,7 @@ class Kernel:
 
     def plan(self, t: Time) -> Iterator[Round]:
         """The rounds of instant ``t``, in delivery order. Each round must be delivered (its
-        sends put in ``self.out``) before the next is asked for: what it sends with delay 0
+        sends put in :attr:`out`) before the next is asked for: what it sends with delay 0
         decides what comes next."""
         queue = self.queue
         while queue.next_time() == t:
@@ -325,20 +313,26 @@ class Kernel:
         by_key = self.by_key
         message = sweep.message
         order = range(route.size) if sweep.order is None else sweep.order.tolist()
-        self.out = cascade
+        self._redirect(cascade)
         try:
             for i in order:
                 yield [(route, [(i, message)])]
                 stack = fresh[::-1]
                 fresh.clear()
                 while stack:
-                    key, chunk = stack.pop()
+                    _, key, chunk = stack.pop()
                     yield [(by_key[key], [chunk])]
                     if fresh:
                         stack.extend(reversed(fresh))
                         fresh.clear()
         finally:
-            self.out = self.queue
+            self._redirect(self.queue)
+
+    def _redirect(self, out: Outbox) -> None:
+        """Send what handlers send from now on to ``out``."""
+        self.out = out
+        for group in self.groups.values():
+            group.context.out = out
 
     def deliver(self, delivery: Delivery, t: Time) -> None:
         """Run one delivery of the plan inline; a handler that raises is a DeliveryFailedError."""
@@ -377,16 +371,9 @@ class Kernel:
             "groups": {name: g.get_state() for name, g in self.groups.items()},
             "streams": {name: g.context.rng for name, g in self.groups.items()},
             "rng": self.rng,
-            # Plain tuples, not the private Queue and Sweep: a saved snapshot must not
-            # depend on where the kernel's private classes live.
-            "queue": [
-                (
-                    time,
-                    key,
-                    ("sweep", chunk.message, chunk.order) if type(chunk) is Sweep else chunk,
-                )
-                for time, key, chunk in self.queue.pending()
-            ],
+            # Plain data, not the private Queue and Sweep: a saved snapshot must not depend
+            # on where the kernel's private classes live.
+            "queue": _encode_sweeps(self.queue.state()),
             "now": self.now,
             "counters": (self.instants, self.delivered, self.batches),
         }
@@ -397,13 +384,28 @@ class Kernel:
             group.set_state(state["groups"][name])
             group.context.rng = state["streams"][name]
         self.rng = state["rng"]
-        self.queue = self.out = Queue()
-        for time, key, chunk in state["queue"]:
-            if type(chunk) is tuple and chunk[0] == "sweep":
-                chunk = Sweep(chunk[1], chunk[2])
-            self.queue.put(time, key, chunk)
+        self.queue = Queue.from_state(_decode_sweeps(state["queue"]))
+        self._redirect(self.queue)
         self.now = state["now"]
         self.instants, self.delivered, self.batches = state["counters"]
+
+
+def _encode_sweeps(state: Any) -> Any:
+    times, keys, slots = state
+    return times, keys, [(slot, [_encode(c) for c in chunks]) for slot, chunks in slots]
+
+
+def _decode_sweeps(state: Any) -> Any:
+    times, keys, slots = state
+    return times, keys, [(slot, [_decode(c) for c in chunks]) for slot, chunks in slots]
+
+
+def _encode(chunk: Chunk) -> Any:
+    return ("sweep", chunk.message, chunk.order) if type(chunk) is Sweep else chunk
+
+
+def _decode(chunk: Any) -> Chunk:
+    return Sweep(chunk[1], chunk[2]) if type(chunk) is tuple and len(chunk) == 3 else chunk
 
 
 def _either(options: Sequence[str]) -> str:

@@ -102,7 +102,7 @@ async def _round_async(
     if lanes:
         await _run_lanes(lanes, {id(c): i for i, c in enumerate(calls)}, t, timeout)
     for call in calls:
-        for time, key, chunk in call.sends:
+        for time, key, chunk in call.sends.sends:
             kernel.out.put(time, key, chunk)
         kernel.delivered += len(call.message) if call.index < 0 else 1
 

@@ -265,7 +265,7 @@ class World:
             instants=k.instants,
             messages_delivered=k.delivered,
             batches_delivered=k.batches,
-            pending_chunks=len(k.queue),
+            pending_chunks=k.queue.chunks(),
         )
 
     def pending(self) -> list[tuple[Any, str, str, Any]]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import pickle
+import sys
 import types
 
 import pytest
@@ -40,8 +42,21 @@ def test_each_name_is_importable(name: str) -> None:
 def test_each_name_is_defined_in_a_private_module(name: str) -> None:
     """Ideas live in private modules; ``__init__`` only says what is public."""
     value = getattr(npolitics, name)
-    home = getattr(value, "__module__", None)
-    if home is None:  # constants and aliases carry no module
-        return
-    assert home.startswith("npolitics.")
-    assert any(part.startswith("_") for part in home.split(".")[1:]), home
+    homes = [
+        module
+        for module_name, module in sys.modules.items()
+        if module_name.startswith("npolitics._") and vars(module).get(name) is value
+    ]
+    assert homes, f"{name} is not defined in any private module of npolitics"
+
+
+@pytest.mark.parametrize(
+    "name", [n for n in npolitics.__all__ if isinstance(getattr(npolitics, n), type)]
+)
+def test_each_public_class_pickles_by_its_public_name(name: str) -> None:
+    """Saved snapshots and errors name ``npolitics.X``, so moving a private module never
+    breaks them."""
+    cls = getattr(npolitics, name)
+    assert cls.__module__ == "npolitics"
+    assert pickle.loads(pickle.dumps(cls)) is cls
+    assert b"npolitics._" not in pickle.dumps(cls)
