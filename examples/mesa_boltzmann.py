@@ -230,9 +230,11 @@ def mesa_gini(steps: int, seed: int, **sizes: int) -> float:
     return float(model.compute_gini())
 
 
-def final_gini(steps: int, activation: Activation, seed: int, **sizes: int) -> float:
+def final_gini(
+    steps: int, activation: Activation, seed: int, n: int = 100, width: int = 10, height: int = 10
+) -> float:
     """The Gini coefficient of wealth after ``steps`` steps of one run."""
-    world = boltzmann(activation=activation, seed=seed, **sizes)
+    world = boltzmann(n, width, height, activation=activation, seed=seed)
     world.run(steps=steps)
     return gini([p.wealth for p in world[PEOPLE]])
 

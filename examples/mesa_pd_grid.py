@@ -89,7 +89,9 @@ class Player(npl.Agent):
     move: str
     their_moves: list[str]
     score: float = 0
-    their_scores: list[float] = attrs.Factory(lambda p: [0] * len(p.neighbours), takes_self=True)
+    their_scores: list[float] = attrs.field(
+        default=attrs.Factory(lambda p: [0] * len(p.neighbours), takes_self=True)
+    )
 
     @npl.channel
     def tick(self, m: npl.Tick, ctx: npl.Context) -> None:
@@ -211,7 +213,7 @@ def mesa_cooperation(
     """The share of players cooperating after ``steps`` steps of one run of Mesa's model."""
     model = mesa_model()(width, height, regime, seed=seed)
     model.run(steps)
-    return sum(a.move == "C" for a in model.agents) / (width * height)
+    return float(sum(a.move == "C" for a in model.agents) / (width * height))
 
 
 def summary(values: Sequence[float]) -> str:

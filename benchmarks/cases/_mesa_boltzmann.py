@@ -23,7 +23,7 @@ UNIT = "agent-steps/s"
 
 def work(sizes: Sizes) -> float:
     """One agent-step: one person's move and, maybe, one gift."""
-    return sizes["agents"] * sizes["steps"]
+    return float(sizes["agents"] * sizes["steps"])
 
 
 def import_mesa_model() -> None:

@@ -40,10 +40,11 @@ Z = 4.0
 @pytest.fixture(scope="module")
 def mesa() -> ModuleType:
     """Mesa itself, or the test is skipped: the tests using it compare the ports with it."""
-    return pytest.importorskip(
+    mesa: ModuleType = pytest.importorskip(
         "mesa",
         reason="the Mesa ports are compared with Mesa itself: pip install 'npolitics[bench]'",
     )
+    return mesa
 
 
 def z_score(ours: Sequence[float], theirs: Sequence[float]) -> float:
