@@ -145,13 +145,34 @@ class Crowd(npl.Population):
         return self.count.astype(np.float64)
 
 
-def build(seed: int = 0, name: str = "traced") -> npl.World:
-    """A fresh traced world: solo, agents, crowd, one shared tape, metric "delivered"."""
+@attrs.define  # slotted, as attrs makes classes by default
+class Keeper(npl.Agent):
+    """On each tick, adds random numbers to a set and pops one when it is full: which one
+    depends on the set's history, so the tape holds the set's iteration order."""
+
+    tape: Tape
+    seen: set[int] = attrs.field(factory=set)
+
+    @npl.channel
+    def tick(self, m: npl.Tick, ctx: npl.Context) -> None:
+        for value in ctx.rng.integers(0, 1_000, size=3).tolist():
+            self.seen.add(value)
+        popped = self.seen.pop() if len(self.seen) > 5 else None
+        first = next(iter(self.seen), None)
+        self.tape.events.append(("tick", ctx.me.index, ctx.now, popped, first))
+
+
+def build(seed: int = 0, name: str = "traced", clock: str | None = None) -> npl.World:
+    """A fresh traced world: solo, agents, crowd, one shared tape, metric "delivered"; with
+    ``clock`` (an activation) also two keepers ticked in shuffled order."""
     tape = Tape()
     world = npl.World(name, seed=seed)
     world.add("solo", Scribe(tape=tape))
     world.add("agents", [Scribe(tape=tape) for _ in range(SIZES["agents"])])
     world.add("crowd", Crowd(n=SIZES["crowd"], tape=tape))
+    if clock is not None:
+        world.add("keepers", [Keeper(tape), Keeper(tape)])
+        world.clock("keepers", order="shuffled", activation=clock)  # type: ignore[arg-type]
     world.metric("delivered", lambda w: float(len(deliveries(tape_of(w)))))
     return world
 
@@ -211,6 +232,8 @@ def check_trace(tape: Tape, now: Any) -> None:
     seen: set[tuple[Any, ...]] = set()
     last_key: tuple[Any, ...] | None = None
     for position, event in enumerate(tape.events):
+        if event[0] == "tick":
+            continue
         if event[0] == "send":
             _, uid, due, recipients, parent = event
             assert uid not in sends, f"uid {uid} sent twice"

@@ -20,6 +20,7 @@ from hypothesis.stateful import (
     consumes,
     initialize,
     invariant,
+    precondition,
     rule,
 )
 from strategies import Note, delays, seeds, steps, until_offsets
@@ -56,6 +57,9 @@ def apply(world: npl.World, op: Op) -> npl.Results | None:
     if kind == "batch":
         send_external_batch(world, **args)
         return None
+    if kind == "snapshot":
+        world.snapshot()
+        return None
     return world.run(**args)
 
 
@@ -74,11 +78,11 @@ class KernelMachine(RuleBasedStateMachine):
 
     snapshots = Bundle("snapshots")
 
-    @initialize(seed=seeds())
-    def start(self, seed: int) -> None:
-        self.seed = seed
-        self.world = build(seed)
-        self.twin = build(seed)
+    @initialize(seed=seeds(), clock=st.sampled_from([None, "simultaneous", "sequential"]))
+    def start(self, seed: int, clock: str | None) -> None:
+        self.seed, self.clock = seed, clock
+        self.world = build(seed, clock=clock)
+        self.twin = build(seed, clock=clock)
         self.log: list[Op] = []
         self.results: list[npl.Results | None] = []
         self.uid = 0
@@ -147,6 +151,7 @@ class KernelMachine(RuleBasedStateMachine):
         now = self.world.now
         self._do(("run", {"until": offset if now is None else now + offset}))
 
+    @precondition(lambda self: self.clock is None)
     @rule()
     def run_dry(self) -> None:
         """run() without a horizon delivers everything pending and stops."""
@@ -155,14 +160,19 @@ class KernelMachine(RuleBasedStateMachine):
 
     @rule(target=snapshots)
     def snapshot(self) -> tuple[npl.Snapshot, int]:
+        """The twin takes a snapshot too: a snapshot re-lays out the keepers' sets (the
+        world goes on from the snapshot's copy), which a restore must reproduce exactly."""
         snap = self.world.snapshot()
+        self.twin.snapshot()
+        self.log.append(("snapshot", {}))
+        self.results.append(None)
         return pickle.loads(pickle.dumps(snap)), len(self.log)
 
     @rule(taken=consumes(snapshots), fresh=st.booleans())
     def restore_and_continue(self, taken: tuple[npl.Snapshot, int], fresh: bool) -> None:
         """Restoring a snapshot and redoing what followed gives the uninterrupted history."""
         snap, position = taken
-        world = build(self.seed) if fresh else self.world
+        world = build(self.seed, clock=self.clock) if fresh else self.world
         world.restore(snap)
         assert world.now == snap.time
         for op, recorded in zip(self.log[position:], self.results[position:], strict=True):
