@@ -72,6 +72,13 @@ Delivery: TypeAlias = tuple[Route, Sequence[Chunk]]
 #: (the sync driver runs them in canonical order; the async driver runs async ones at once).
 Round: TypeAlias = list[Delivery]
 
+#: A sequential activation: one (route, chunk) at a time, each delivered before the next is
+#: asked for (what it sends with delay 0 decides what comes next).
+Cascade: TypeAlias = Iterator[tuple[Route, Chunk]]
+
+#: One step of an instant's plan.
+Step: TypeAlias = Round | Cascade
+
 
 class DeliveryFailedError(Exception):
     """A handler raised during instant ``time``: where, and what it was handling."""
@@ -275,10 +282,10 @@ class Kernel:
         """When the next instant is (None: nothing is pending)."""
         return self.queue.next_time()
 
-    def plan(self, t: Time) -> Iterator[Round]:
-        """The rounds of instant ``t``, in delivery order. Each round must be delivered (its
-        sends put in :attr:`out`) before the next is asked for: what it sends with delay 0
-        decides what comes next."""
+    def plan(self, t: Time) -> Iterator[Step]:
+        """The steps of instant ``t``, in delivery order: rounds, and the cascades of
+        sequential clocks. Each step must be delivered (its sends put in :attr:`out`) before
+        the next is asked for: what it sends with delay 0 decides what comes next."""
         queue = self.queue
         while queue.next_time() == t:
             _, due = queue.pop_round()
@@ -295,7 +302,7 @@ class Kernel:
                 if pending:
                     yield pending
                     pending = []
-                yield from self._sequential(clock.route, sweep, t)
+                yield self._sequential(clock.route, sweep, t)
             if pending:
                 yield pending
 
@@ -306,7 +313,7 @@ class Kernel:
         order = self.rng.permutation(clock.route.size) if clock.order == "shuffled" else None
         return Sweep(Tick(t), order)
 
-    def _sequential(self, route: Route, sweep: Sweep, t: Time) -> Iterator[Round]:
+    def _sequential(self, route: Route, sweep: Sweep, t: Time) -> Cascade:
         """One agent at a time, each followed by the depth-first cascade of its delay-0 sends."""
         cascade = _Cascade(self.queue, t)
         fresh = cascade.fresh
@@ -316,12 +323,14 @@ class Kernel:
         self._redirect(cascade)
         try:
             for i in order:
-                yield [(route, [(i, message)])]
+                yield route, (i, message)
+                if not fresh:
+                    continue
                 stack = fresh[::-1]
                 fresh.clear()
                 while stack:
                     _, key, chunk = stack.pop()
-                    yield [(by_key[key], [chunk])]
+                    yield by_key[key], chunk
                     if fresh:
                         stack.extend(reversed(fresh))
                         fresh.clear()
@@ -342,6 +351,16 @@ class Kernel:
         self.batches += 1
         try:
             self.delivered += group.deliver(route.channel, chunks)
+        except DeliveryError as exc:
+            raise DeliveryFailedError(route, exc.index, exc.message, t) from exc.__cause__
+
+    def deliver_one(self, route: Route, chunk: Chunk, t: Time) -> None:
+        """Run one chunk of a cascade inline; a handler that raises is a DeliveryFailedError."""
+        group = route.group
+        group.context.now = t
+        self.batches += 1
+        try:
+            self.delivered += group.deliver_one(route.channel, chunk)
         except DeliveryError as exc:
             raise DeliveryFailedError(route, exc.index, exc.message, t) from exc.__cause__
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import pickle
 import zlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -62,9 +62,16 @@ async def instant_async(
     """Every round of instant ``t``; on any failure or cancellation the kernel goes back to
     how it was when the instant began, and the error propagates."""
     before = dump(kernel.get_state(), kernel.world)
+    number = 0
     try:
-        for number, round_ in enumerate(kernel.plan(t)):
-            await _round_async(kernel, t, number, round_, seed, timeout)
+        for step in kernel.plan(t):
+            # A sequential cascade is a round per chunk: each acts on what the last one did.
+            rounds: Iterable[Round] = (
+                [step] if isinstance(step, list) else ([(r, [c])] for r, c in step)
+            )
+            for round_ in rounds:
+                await _round_async(kernel, t, number, round_, seed, timeout)
+                number += 1
     except BaseException:
         with anyio.CancelScope(shield=True):
             kernel.set_state(pickle.loads(before))

@@ -403,10 +403,15 @@ class World:
 
     def _instant(self, t: Time) -> None:
         """Every delivery of instant ``t``'s plan, inline and in order."""
-        deliver = self._kernel.deliver
-        for round_ in self._kernel.plan(t):
-            for delivery in round_:
-                deliver(delivery, t)
+        kernel = self._kernel
+        for step in kernel.plan(t):
+            if isinstance(step, list):
+                for delivery in step:
+                    kernel.deliver(delivery, t)
+            else:
+                deliver_one = kernel.deliver_one
+                for route, chunk in step:
+                    deliver_one(route, chunk, t)
 
     def _close_instant(self, t: Time, check: bool) -> None:
         self._kernel.close_instant(t)
