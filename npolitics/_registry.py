@@ -41,7 +41,7 @@ class WorldSpec(Generic[P]):
     build: Callable[[P, World], None]
     description: str = ""
 
-    def __call__(self, *, seed: Seed | None = 0, **params: Any) -> World:
+    def __call__(self, /, *, seed: Seed | None = 0, **params: Any) -> World:
         p = build_params(self.params, params)
         world = World(self.name, seed=seed, params=p)
         self.build(p, world)

@@ -45,6 +45,12 @@ def test_ten_million_messages_keep_memory_flat() -> None:
     assert stats.messages_delivered >= 10**7
     assert stats.instants == (INTERVALS + 1) * INTERVAL
     assert grown > 0, "the kept results take memory"
+    # The world keeps one rollback checkpoint (renewed every few hundred steps: the first
+    # one was taken before tracing began, its successors are counted), about a snapshot's size.
+    checkpoint = len(world.snapshot().data)
     print(f"delivered {stats.messages_delivered}, kept {grown} B, then {leaked} B left")
-    assert leaked <= SLACK, f"memory grew by {leaked} bytes beyond the kept results: {samples}"
+    assert leaked <= SLACK + checkpoint, (
+        f"memory grew by {leaked} bytes beyond the kept results and one checkpoint "
+        f"({checkpoint} B): {samples}"
+    )
     assert stats.pending_chunks == 1  # only the clock's next tick waits
