@@ -56,10 +56,6 @@ class Group(abc.ABC):
         """Hand every message of ``chunks`` to ``channel``'s handler, in order; return how many
         messages were delivered. A handler that raises is a :class:`DeliveryError`."""
 
-    def deliver_one(self, channel: Channel, chunk: Chunk) -> int:
-        """:meth:`deliver` for one chunk (a sequential cascade delivers them one by one)."""
-        return self.deliver(channel, (chunk,))
-
     @abc.abstractmethod
     def calls(self, channel: Channel, chunks: Sequence[Chunk]) -> list[tuple[int, Any]]:
         """The handler calls ``chunks`` make, in order: (agent index, message), or (-1, batch)
@@ -115,18 +111,6 @@ class AgentList(Group):
         except Exception as exc:
             raise DeliveryError(i, m) from exc
         return len(chunks) + extra
-
-    def deliver_one(self, channel: Channel, chunk: Chunk) -> int:
-        if type(chunk) is not tuple:
-            return self.deliver(channel, (chunk,))
-        i, m = chunk
-        ctx = self.context
-        ctx.me = self.addresses[i]
-        try:
-            channel.handler(self.agents[i], m, ctx)
-        except Exception as exc:
-            raise DeliveryError(i, m) from exc
-        return 1
 
     def calls(self, channel: Channel, chunks: Sequence[Chunk]) -> list[tuple[int, Any]]:
         out: list[tuple[int, Any]] = []

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias, cast
 
 import attrs
 import numpy as np
@@ -26,7 +26,7 @@ from ._agent import Agent, Population
 from ._channel import Channel, channels
 from ._context import Context
 from ._errors import DelayError, MessageTypeError, UnknownAgentError, UnknownChannelError
-from ._groups import DeliveryError, Group, make_group
+from ._groups import AgentList, DeliveryError, Group, OneAgent, make_group
 from ._message import Address, Batch, Tick
 from ._scheduler import Chunk, Entry, Outbox, Queue, Slot, Sweep, Time
 
@@ -35,6 +35,7 @@ Activation = Literal["simultaneous", "sequential"]
 ORDERS: tuple[Order, ...] = ("fixed", "shuffled")
 ACTIVATIONS: tuple[Activation, ...] = ("simultaneous", "sequential")
 
+_ONE_BY_ONE = (AgentList, OneAgent)  # groups whose handlers take one message at a time
 _CLOCK_KEY = -(2**40)  # clock subscriptions sort before every channel, in declaration order
 
 
@@ -282,10 +283,13 @@ class Kernel:
         """When the next instant is (None: nothing is pending)."""
         return self.queue.next_time()
 
-    def plan(self, t: Time) -> Iterator[Step]:
+    def plan(self, t: Time, *, inline: bool = False) -> Iterator[Step]:
         """The steps of instant ``t``, in delivery order: rounds, and the cascades of
         sequential clocks. Each step must be delivered (its sends put in :attr:`out`) before
-        the next is asked for: what it sends with delay 0 decides what comes next."""
+        the next is asked for: what it sends with delay 0 decides what comes next.
+
+        ``inline``: a cascade delivers its chunks itself as it goes (it then yields none);
+        a driver that awaits handlers delivers them instead."""
         queue = self.queue
         while queue.next_time() == t:
             _, due = queue.pop_round()
@@ -302,7 +306,7 @@ class Kernel:
                 if pending:
                     yield pending
                     pending = []
-                yield self._sequential(clock.route, sweep, t)
+                yield self._sequential(clock.route, sweep, t, inline)
             if pending:
                 yield pending
 
@@ -313,29 +317,46 @@ class Kernel:
         order = self.rng.permutation(clock.route.size) if clock.order == "shuffled" else None
         return Sweep(Tick(t), order)
 
-    def _sequential(self, route: Route, sweep: Sweep, t: Time) -> Cascade:
+    def _sequential(self, route: Route, sweep: Sweep, t: Time, inline: bool) -> Cascade:
         """One agent at a time, each followed by the depth-first cascade of its delay-0 sends."""
         cascade = _Cascade(self.queue, t)
         fresh = cascade.fresh
         by_key = self.by_key
         message = sweep.message
         order = range(route.size) if sweep.order is None else sweep.order.tolist()
+        for group in self.groups.values():
+            group.context.now = t
         self._redirect(cascade)
+        delivered = 0
         try:
             for i in order:
-                yield route, (i, message)
-                if not fresh:
-                    continue
-                stack = fresh[::-1]
-                fresh.clear()
+                stack: list[tuple[Time, int, Chunk]] = [(t, route.key, (i, message))]
                 while stack:
                     _, key, chunk = stack.pop()
-                    yield by_key[key], chunk
+                    r = by_key[key]
+                    if not inline:
+                        yield r, chunk
+                    elif type(chunk) is tuple and type(r.group) in _ONE_BY_ONE:
+                        # The common case, inline: one message to one scalar agent.
+                        group = cast(AgentList, r.group)
+                        j, m = chunk
+                        ctx = group.context
+                        ctx.me = group.addresses[j]
+                        try:
+                            r.channel.handler(group.agents[j], m, ctx)
+                        except Exception as exc:
+                            raise DeliveryFailedError(r, j, m, t) from exc
+                        delivered += 1
+                    else:
+                        self.deliver((r, (chunk,)), t)
                     if fresh:
                         stack.extend(reversed(fresh))
                         fresh.clear()
         finally:
             self._redirect(self.queue)
+            if inline:
+                self.delivered += delivered
+                self.batches += delivered
 
     def _redirect(self, out: Outbox) -> None:
         """Send what handlers send from now on to ``out``."""
@@ -351,16 +372,6 @@ class Kernel:
         self.batches += 1
         try:
             self.delivered += group.deliver(route.channel, chunks)
-        except DeliveryError as exc:
-            raise DeliveryFailedError(route, exc.index, exc.message, t) from exc.__cause__
-
-    def deliver_one(self, route: Route, chunk: Chunk, t: Time) -> None:
-        """Run one chunk of a cascade inline; a handler that raises is a DeliveryFailedError."""
-        group = route.group
-        group.context.now = t
-        self.batches += 1
-        try:
-            self.delivered += group.deliver_one(route.channel, chunk)
         except DeliveryError as exc:
             raise DeliveryFailedError(route, exc.index, exc.message, t) from exc.__cause__
 
