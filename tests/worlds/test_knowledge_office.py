@@ -619,3 +619,17 @@ def test_compiled_two_passes_equal_the_one_pass_loop(variant: str, fidelity: str
         for a, b in zip(one._arrays(), two._arrays(), strict=True):
             assert np.array_equal(a, b)
         assert np.array_equal(one.known.count, two.known.count)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_scalar_office_continues_alike_after_a_snapshot_and_a_restore(seed: int) -> None:
+    """Workers' sets (whose ``pop`` the seed fidelity relies on) come back in the very layout
+    the snapshot fixed, so a restored office goes on exactly as the one it was taken from."""
+    world = npl.load_world("knowledge-office")(
+        variant="sociable", workers=30, implementation="scalar", seed=seed
+    )
+    world.run(steps=150)
+    snap = world.snapshot()
+    expected = world.run(steps=150)
+    world.restore(snap)
+    assert world.run(steps=150).equals(expected)
