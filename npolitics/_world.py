@@ -40,7 +40,7 @@ G = TypeVar("G", bound=Agent | Population | Sequence[Agent])
 #: A rollback checkpoint is renewed at the start of a run once this many deliveries per agent
 #: have happened since it was taken: replaying them after a failure costs about as much as a
 #: few snapshots, and stepping a world one tick at a time does not pickle it at every step.
-REPLAY_PER_AGENT = 256
+REPLAY_PER_AGENT = 1024
 
 
 @attrs.frozen
