@@ -16,8 +16,8 @@ it activates the next: Mesa's ``shuffle_do``, NetLogo's ``ask``.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
-from typing import Any, Literal, TypeAlias, cast
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Literal, TypeAlias
 
 import attrs
 import numpy as np
@@ -26,7 +26,7 @@ from ._agent import Agent, Population
 from ._channel import Channel, channels
 from ._context import Context
 from ._errors import DelayError, MessageTypeError, UnknownAgentError, UnknownChannelError
-from ._groups import AgentList, DeliveryError, Group, OneAgent, make_group
+from ._groups import AgentList, DeliveryError, Group, make_group
 from ._message import Address, Batch, Tick
 from ._scheduler import Chunk, Entry, Outbox, Queue, Slot, Sweep, Time
 
@@ -35,7 +35,6 @@ Activation = Literal["simultaneous", "sequential"]
 ORDERS: tuple[Order, ...] = ("fixed", "shuffled")
 ACTIVATIONS: tuple[Activation, ...] = ("simultaneous", "sequential")
 
-_ONE_BY_ONE = (AgentList, OneAgent)  # groups whose handlers take one message at a time
 _CLOCK_KEY = -(2**40)  # clock subscriptions sort before every channel, in declaration order
 
 
@@ -48,11 +47,19 @@ class Route:
     channel: Channel
     accepts: type = attrs.field(init=False)
     size: int = attrs.field(init=False)
+    handler: Callable[..., Any] = attrs.field(init=False)
+    #: A scalar group's agents and addresses (None for a population): one message at a time.
+    agents: list[Agent] | None = attrs.field(init=False)
+    addresses: list[Address] = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
-        # Read on every send: kept flat for the fast path.
+        # Read on every send and every delivery of a cascade: kept flat for the fast paths.
+        scalar = self.group if isinstance(self.group, AgentList) else None
         object.__setattr__(self, "accepts", self.channel.accepts)
         object.__setattr__(self, "size", self.group.size)
+        object.__setattr__(self, "handler", self.channel.handler)
+        object.__setattr__(self, "agents", None if scalar is None else scalar.agents)
+        object.__setattr__(self, "addresses", [] if scalar is None else scalar.addresses)
 
 
 @attrs.frozen(eq=False)
@@ -328,30 +335,39 @@ class Kernel:
             group.context.now = t
         self._redirect(cascade)
         delivered = 0
+        stack: list[tuple[Time, int, Chunk]] = []  # chunks waiting for their elder siblings
         try:
             for i in order:
-                stack: list[tuple[Time, int, Chunk]] = [(t, route.key, (i, message))]
-                while stack:
-                    _, key, chunk = stack.pop()
-                    r = by_key[key]
+                r: Route = route
+                chunk: Chunk = (i, message)
+                while True:
+                    agents = r.agents
                     if not inline:
                         yield r, chunk
-                    elif type(chunk) is tuple and type(r.group) in _ONE_BY_ONE:
+                    elif agents is not None and type(chunk) is tuple:
                         # The common case, inline: one message to one scalar agent.
-                        group = cast(AgentList, r.group)
                         j, m = chunk
-                        ctx = group.context
-                        ctx.me = group.addresses[j]
+                        ctx = r.group.context
+                        ctx.me = r.addresses[j]
                         try:
-                            r.channel.handler(group.agents[j], m, ctx)
+                            r.handler(agents[j], m, ctx)
                         except Exception as exc:
                             raise DeliveryFailedError(r, j, m, t) from exc
                         delivered += 1
                     else:
                         self.deliver((r, (chunk,)), t)
-                    if fresh:
+                    # Depth first: what this delivery sent comes before what waits.
+                    if len(fresh) == 1:
+                        _, key, chunk = fresh.pop()
+                    elif fresh:
                         stack.extend(reversed(fresh))
                         fresh.clear()
+                        _, key, chunk = stack.pop()
+                    elif stack:
+                        _, key, chunk = stack.pop()
+                    else:
+                        break
+                    r = by_key[key]
         finally:
             self._redirect(self.queue)
             if inline:
