@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator, Sequence
+from random import Random
 from typing import Any, Literal, TypeAlias
 
 import attrs
@@ -142,10 +143,14 @@ class Kernel:
     # -- composition -------------------------------------------------------------------
 
     def add(
-        self, name: str, agents: Agent | Population | Sequence[Agent], rng: np.random.Generator
+        self,
+        name: str,
+        agents: Agent | Population | Sequence[Agent],
+        rng: np.random.Generator,
+        random: Random,
     ) -> Group:
         """Add the group ``name`` and a route to each of its channels."""
-        group = make_group(name, agents, lambda me: Context(self, me, rng, self.queue))
+        group = make_group(name, agents, lambda me: Context(self, me, rng, random, self.queue))
         self.groups[name] = group
         for cname, ch in channels(group.agent_type).items():
             route = Route(key=len(self.by_key), group=group, channel=ch)
@@ -416,6 +421,7 @@ class Kernel:
         return {
             "groups": {name: g.get_state() for name, g in self.groups.items()},
             "streams": {name: g.context.rng for name, g in self.groups.items()},
+            "randoms": {name: g.context.random for name, g in self.groups.items()},
             "rng": self.rng,
             # Plain data, not the private Queue and Sweep: a saved snapshot must not depend
             # on where the kernel's private classes live.
@@ -429,6 +435,7 @@ class Kernel:
         for name, group in self.groups.items():
             group.set_state(state["groups"][name])
             group.context.rng = state["streams"][name]
+            group.context.random = state["randoms"][name]
         self.rng = state["rng"]
         self.queue = Queue.from_state(_decode_sweeps(state["queue"]))
         self._redirect(self.queue)

@@ -6,6 +6,7 @@ so adding a group to a world does not change the streams of the others.
 
 from __future__ import annotations
 
+import random
 import zlib
 
 import numpy as np
@@ -31,3 +32,9 @@ def child(root: np.random.SeedSequence, name: str) -> np.random.SeedSequence:
 def stream(root: np.random.SeedSequence, name: str) -> np.random.Generator:
     """A numpy Generator on the child stream of ``root`` named ``name``."""
     return np.random.Generator(np.random.PCG64(child(root, name)))
+
+
+def python_random(seq: np.random.SeedSequence) -> random.Random:
+    """A Python ``random.Random`` seeded from ``seq``: single draws at Python's speed, from
+    the same tree (``random.Random`` is a Mersenne Twister: fine for simulation, not crypto)."""
+    return random.Random(int.from_bytes(seq.generate_state(8, np.uint32).tobytes(), "little"))

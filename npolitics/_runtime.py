@@ -31,6 +31,7 @@ from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStre
 from ._context import Context
 from ._kernel import DeliveryFailedError, Kernel, Round, Route
 from ._message import Address
+from ._random import python_random
 from ._scheduler import Buffer, Time
 from ._state import dump
 
@@ -91,11 +92,13 @@ async def _round_async(
         group = route.group
         for index, message in group.calls(route.channel, chunks):
             if route.channel.is_async:
-                rng = _call_stream(seed, group.name, kernel.instants, number, len(calls))
+                own = _call_key(seed, group.name, kernel.instants, number, len(calls))
+                rng = np.random.Generator(np.random.PCG64(own))
+                random = python_random(own)
             else:
-                rng = group.context.rng
+                rng, random = group.context.rng, group.context.random
             sends = Buffer()
-            ctx = Context(kernel, Address(group.name, index), rng, sends)
+            ctx = Context(kernel, Address(group.name, index), rng, random, sends)
             ctx.now = t
             calls.append(_Call(route, index, message, ctx, sends))
     kernel.batches += len(round_)
@@ -149,11 +152,12 @@ async def _run_lanes(
         raise min(failures, key=lambda f: f[0])[1]
 
 
-def _call_stream(
+def _call_key(
     seed: np.random.SeedSequence, group: str, instant: int, number: int, position: int
-) -> np.random.Generator:
+) -> np.random.SeedSequence:
+    """The seed of one async call's own streams: (group, instant, round, position)."""
     key = (*seed.spawn_key, zlib.crc32(f"async:{group}".encode()), instant, number, position)
-    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed.entropy, spawn_key=key)))
+    return np.random.SeedSequence(seed.entropy, spawn_key=key)
 
 
 def _call_sync(call: _Call, t: Time) -> None:

@@ -25,7 +25,7 @@ from ._channel import channels
 from ._errors import DelayError, HandlerError, InvariantError
 from ._kernel import Activation, DeliveryFailedError, Kernel, Order
 from ._message import Address, Tick
-from ._random import Seed, seed_sequence, stream
+from ._random import Seed, child, python_random, seed_sequence, stream
 from ._results import Recorder, Results
 from ._runtime import Observation, instant_async, observe
 from ._scheduler import Time
@@ -118,7 +118,12 @@ class World:
             raise ValueError(f"a group name must be a non-empty string, got {name!r}")
         if name in self._kernel.groups:
             raise ValueError(f"world {self.name!r} already has a group named {name!r}")
-        self._kernel.add(name, agents, stream(self._seed, f"group:{name}"))
+        self._kernel.add(
+            name,
+            agents,
+            stream(self._seed, f"group:{name}"),
+            python_random(child(self._seed, f"random:{name}")),
+        )
         self._changed()
         return agents
 

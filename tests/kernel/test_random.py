@@ -99,3 +99,58 @@ def test_no_seed_gives_fresh_entropy() -> None:
 def test_bad_seed(seed: object) -> None:
     with pytest.raises(ValueError, match="seed must be an integer ≥ 0 or a numpy SeedSequence"):
         npl.World("w", seed=seed)  # type: ignore[arg-type]
+
+
+class Coins(npl.Agent):
+    """Draws one number at a time from the group's Python stream, as Mesa ports do."""
+
+    flips: list[float] = attrs.field(factory=list)
+
+    @npl.channel
+    def tick(self, m: npl.Tick, ctx: npl.Context) -> None:
+        self.flips.append(ctx.random.random())
+        if ctx.random.random() < 0.5:
+            self.flips.append(float(ctx.random.choice([1, 2, 3])))
+
+
+def flipped(seed: int, groups: tuple[str, ...] = ("x", "y")) -> dict[str, list[float]]:
+    world = npl.World("coins", seed=seed)
+    for name in groups:
+        world.add(name, [Coins(), Coins()])
+        world.clock(name)
+    world.run(steps=6)
+    return {name: [f for c in world[name] for f in c.flips] for name in groups}
+
+
+class TestThePythonStream:
+    @given(seed=seeds())
+    def test_same_seed_same_draws(self, seed: int) -> None:
+        assert flipped(seed) == flipped(seed)
+
+    def test_each_group_has_its_own_stream_keyed_by_its_name(self) -> None:
+        both, alone = flipped(3), flipped(3, groups=("y",))
+        assert both["y"] == alone["y"]
+        assert both["x"] != both["y"]
+
+    def test_it_is_independent_of_the_numpy_stream(self) -> None:
+        """Drawing from ``ctx.random`` leaves ``ctx.rng``'s numbers where they were."""
+        assert rolled(5, groups=("x",))["x"] == rolled(5, groups=("x",))["x"]
+        world = npl.World("both", seed=5)
+        world.add("x", [Dice(), Dice()])
+        world.add("c", [Coins()])
+        world.clock("x", order="shuffled")
+        world.clock("c")
+        world.run(steps=5)
+        assert [r for d in world["x"] for r in d.rolls] == rolled(5, groups=("x",))["x"]
+
+    def test_a_restored_world_draws_the_same_numbers(self) -> None:
+        world = npl.World("coins", seed=2)
+        world.add("x", [Coins(), Coins()])
+        world.clock("x")
+        world.run(steps=3)
+        snap = world.snapshot()
+        world.run(steps=4)
+        expected = [list(c.flips) for c in world["x"]]
+        world.restore(snap)
+        world.run(steps=4)
+        assert [list(c.flips) for c in world["x"]] == expected
