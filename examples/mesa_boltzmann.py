@@ -45,11 +45,13 @@ Order = Literal["fixed", "shuffled"]
 # --8<-- [start:messages]
 @attrs.frozen
 class Move:
-    """Person ``who`` leaves cell ``src`` for cell ``dst`` (cells numbered x·height + y)."""
+    """Person ``who`` leaves cell ``src`` for cell ``dst`` (cells numbered x·height + y);
+    ``giving``: it holds a coin, so it wants to know whom it could give it to."""
 
     who: int
     src: int
     dst: int
+    giving: bool
 
 
 @attrs.frozen
@@ -70,36 +72,33 @@ class Coin:
 
 
 # --8<-- [start:person]
-def pick(options: Sequence[int], rng: np.random.Generator) -> int:
-    """One of ``options``, uniformly at random (to within 2⁻⁵³: one ``rng.random()`` draw, a
-    third of the time ``rng.integers`` takes for a single number)."""
-    return options[int(rng.random() * len(options))]
-
-
 class Person(npl.Agent):
     """Mesa's ``MoneyAgent``: ψ = the cell it stands on and the coins it holds.
 
-    ``moore`` is the grid's map (the neighbouring cells of every cell), shared and read only.
+    ``moore`` is the grid's map (the neighbouring cells of every cell) and ``people`` everyone's
+    address, both shared and read only. Single draws come from ``ctx.random``, the group's
+    Python stream, as Mesa's come from ``self.random``.
     """
 
     moore: tuple[tuple[int, ...], ...] = attrs.field(repr=False)
+    people: tuple[npl.Address, ...] = attrs.field(repr=False)
     cell: int
     wealth: int = 1
 
     @npl.channel
     def tick(self, m: npl.Tick, ctx: npl.Context) -> None:
         """Mesa's ``move``: step to a random neighbouring cell and tell the grid."""
-        dst = pick(self.moore[self.cell], ctx.rng)
-        ctx.send(GRID, "move", Move(ctx.me.index, self.cell, dst))
+        dst = ctx.random.choice(self.moore[self.cell])
+        ctx.send(GRID, "move", Move(ctx.me.index, self.cell, dst, self.wealth > 0))
         self.cell = dst
 
     @npl.channel
     def meet(self, m: Cellmates, ctx: npl.Context) -> None:
         """Mesa's ``give_money``: holding a coin, give it to one cellmate at random."""
         if self.wealth > 0 and m.others:
-            other = pick(m.others, ctx.rng)
+            other = ctx.random.choice(m.others)
             self.wealth -= 1
-            ctx.send(npl.Address(PEOPLE, other), "receive", Coin(ctx.me.index))
+            ctx.send(self.people[other], "receive", Coin(ctx.me.index))
 
     @npl.channel
     def receive(self, m: Coin, ctx: npl.Context) -> None:
@@ -115,15 +114,17 @@ class Grid(npl.Agent):
     """Mesa's ``OrthogonalMooreGrid``, as an agent: ψ = who stands in each cell."""
 
     occupants: list[list[int]]
+    people: tuple[npl.Address, ...] = attrs.field(repr=False)
 
     @npl.channel
     def move(self, m: Move, ctx: npl.Context) -> None:
-        """Record the move and tell the mover who else is in its new cell."""
+        """Record the move and, if the mover has a coin to give, tell it who else is in its new
+        cell (nobody there, or no coin: Mesa's ``give_money`` would do nothing)."""
         self.occupants[m.src].remove(m.who)
         here = self.occupants[m.dst]
-        others = tuple(here)
+        if m.giving and here:
+            ctx.send(self.people[m.who], "meet", Cellmates(tuple(here)))
         here.append(m.who)
-        ctx.send(npl.Address(PEOPLE, m.who), "meet", Cellmates(others))
 
 
 # --8<-- [end:person]
@@ -177,8 +178,9 @@ def boltzmann(
     occupants: list[list[int]] = [[] for _ in grid]
     for who, cell in enumerate(cells):
         occupants[cell].append(who)
-    world.add(PEOPLE, [Person(grid, cell) for cell in cells])
-    world.add(GRID.group, Grid(occupants))
+    people = tuple(npl.Address(PEOPLE, i) for i in range(n))
+    world.add(PEOPLE, [Person(grid, people, cell) for cell in cells])
+    world.add(GRID.group, Grid(occupants, people))
     world.clock(PEOPLE, "tick", order=order, activation=activation)
     world.metric("gini", lambda w: gini([p.wealth for p in w[PEOPLE]]))
     world.invariant("coins are conserved", lambda w: sum(p.wealth for p in w[PEOPLE]) == n)

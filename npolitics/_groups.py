@@ -132,11 +132,16 @@ class AgentList(Group):
         return self.agents[index]
 
     def wellbeing(self, world: str, time: Any) -> FloatArray:
-        values = np.fromiter(
-            (as_float(a.wellbeing(), self.name, i, world) for i, a in enumerate(self.agents)),
-            dtype=np.float64,
-            count=self.size,
-        )
+        try:
+            values = np.array([a.wellbeing() for a in self.agents], dtype=np.float64)
+        except (TypeError, ValueError):
+            values = np.empty(0)
+        if values.shape != (self.size,):  # not one number each: find the one to name
+            values = np.fromiter(
+                (as_float(a.wellbeing(), self.name, i, world) for i, a in enumerate(self.agents)),
+                dtype=np.float64,
+                count=self.size,
+            )
         return check_finite(values, self.name, world, time)
 
     def get_state(self) -> Any:

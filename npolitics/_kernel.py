@@ -29,7 +29,7 @@ from ._context import Context
 from ._errors import DelayError, MessageTypeError, UnknownAgentError, UnknownChannelError
 from ._groups import AgentList, DeliveryError, Group, make_group
 from ._message import Address, Batch, Tick
-from ._scheduler import Chunk, Entry, Outbox, Queue, Slot, Sweep, Time
+from ._scheduler import Chunk, Outbox, Queue, Slot, Sweep, Time
 
 Order = Literal["fixed", "shuffled"]
 Activation = Literal["simultaneous", "sequential"]
@@ -52,6 +52,7 @@ class Route:
     #: A scalar group's agents and addresses (None for a population): one message at a time.
     agents: list[Agent] | None = attrs.field(init=False)
     addresses: list[Address] = attrs.field(init=False)
+    context: Context = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
         # Read on every send and every delivery of a cascade: kept flat for the fast paths.
@@ -61,6 +62,7 @@ class Route:
         object.__setattr__(self, "handler", self.channel.handler)
         object.__setattr__(self, "agents", None if scalar is None else scalar.agents)
         object.__setattr__(self, "addresses", [] if scalar is None else scalar.addresses)
+        object.__setattr__(self, "context", self.group.context)
 
 
 @attrs.frozen(eq=False)
@@ -97,6 +99,18 @@ class DeliveryFailedError(Exception):
         self.route, self.index, self.message, self.time = route, index, message, time
 
 
+class _Now:
+    """A cascade's slot for one channel now: appends keep the order of all its sends."""
+
+    __slots__ = ("_fresh", "_key")
+
+    def __init__(self, fresh: list[tuple[int, Chunk]], key: int) -> None:
+        self._fresh, self._key = fresh, key
+
+    def append(self, chunk: Chunk) -> None:
+        self._fresh.append((self._key, chunk))
+
+
 class _Cascade:
     """The outbox of a sequential activation: what is due now waits in ``fresh`` to be
     delivered before the next agent acts; what is due later goes to the queue."""
@@ -105,13 +119,13 @@ class _Cascade:
 
     def __init__(self, queue: Queue, now: Time) -> None:
         self.queue, self.now = queue, now
-        self.fresh: list[tuple[Time, int, Chunk]] = []
+        self.fresh: list[tuple[int, Chunk]] = []  # (key, chunk), in the order they were sent
         self.slots: dict[tuple[Time, int], Slot] = {}
 
     def put(self, time: Time, key: int, chunk: Chunk) -> None:
         if time == self.now:
-            self.slots[time, key] = Entry(self.fresh, time, key)
-            self.fresh.append((time, key, chunk))
+            self.slots[time, key] = _Now(self.fresh, key)
+            self.fresh.append((key, chunk))
         else:
             self.queue.put(time, key, chunk)
             # Slots due later stay in the queue for the whole instant: safe to append to.
@@ -340,7 +354,7 @@ class Kernel:
             group.context.now = t
         self._redirect(cascade)
         delivered = 0
-        stack: list[tuple[Time, int, Chunk]] = []  # chunks waiting for their elder siblings
+        stack: list[tuple[int, Chunk]] = []  # chunks waiting for their elder siblings
         try:
             for i in order:
                 r: Route = route
@@ -352,7 +366,7 @@ class Kernel:
                     elif agents is not None and type(chunk) is tuple:
                         # The common case, inline: one message to one scalar agent.
                         j, m = chunk
-                        ctx = r.group.context
+                        ctx = r.context
                         ctx.me = r.addresses[j]
                         try:
                             r.handler(agents[j], m, ctx)
@@ -362,14 +376,15 @@ class Kernel:
                     else:
                         self.deliver((r, (chunk,)), t)
                     # Depth first: what this delivery sent comes before what waits.
-                    if len(fresh) == 1:
-                        _, key, chunk = fresh.pop()
-                    elif fresh:
-                        stack.extend(reversed(fresh))
-                        fresh.clear()
-                        _, key, chunk = stack.pop()
+                    if fresh:
+                        if len(fresh) > 1:
+                            stack.extend(reversed(fresh))
+                            fresh.clear()
+                            key, chunk = stack.pop()
+                        else:
+                            key, chunk = fresh.pop()
                     elif stack:
-                        _, key, chunk = stack.pop()
+                        key, chunk = stack.pop()
                     else:
                         break
                     r = by_key[key]

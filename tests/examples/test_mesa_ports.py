@@ -118,11 +118,16 @@ def coin_round(activation: boltzmann.Activation) -> list[int]:
     holding a coin, gives it to the one other person found there. The wealth after one step."""
     world = npl.World("coin round", seed=1)
     grid = boltzmann.moore(1, 2)
+    people = tuple(npl.Address(boltzmann.PEOPLE, i) for i in range(3))
     world.add(
         boltzmann.PEOPLE,
-        [boltzmann.Person(grid, 0, 1), boltzmann.Person(grid, 1, 0), boltzmann.Person(grid, 0, 0)],
+        [
+            boltzmann.Person(grid, people, 0, 1),
+            boltzmann.Person(grid, people, 1, 0),
+            boltzmann.Person(grid, people, 0, 0),
+        ],
     )
-    world.add(boltzmann.GRID.group, boltzmann.Grid([[0, 2], [1]]))
+    world.add(boltzmann.GRID.group, boltzmann.Grid([[0, 2], [1]], people))
     world.clock(boltzmann.PEOPLE, "tick", activation=activation, order="fixed")
     world.run(steps=1, check=True)
     return [person.wealth for person in world[boltzmann.PEOPLE]]
