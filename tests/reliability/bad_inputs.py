@@ -201,6 +201,19 @@ def restore_foreign() -> Any:
     world().restore(other.snapshot())
 
 
+def restore_other_groups() -> Any:
+    other = npl.World("misuse")
+    other.add("nodes", [Node(), Node(), Node(), Node()])
+    world().restore(other.snapshot())
+
+
+def mutable_default() -> Any:
+    class A(npl.Agent):
+        items: list[int] = []  # noqa: RUF012 - the mistake this row is about
+
+    return A
+
+
 def sampling_after_run() -> Any:
     w = world()
     w.run(1)
@@ -368,6 +381,12 @@ ROWS: list[Row] = [
     Row("clock-order", K, 'world.clock(…, order="random")', ValueError,
         "order must be 'fixed' or 'shuffled'",
         lambda: world().clock("solo", order="random")),
+    Row("clock-activation", K, 'world.clock(…, activation="random")', ValueError,
+        "activation must be 'simultaneous' or 'sequential'",
+        lambda: world().clock("solo", activation="random")),
+    Row("clock-sequential-not-tick", K, 'world.clock("solo", "ping", activation="sequential")',
+        npl.MessageTypeError, "a sequential clock drives only channels accepting Tick",
+        lambda: world().clock("solo", "ping", activation="sequential")),
     Row("clock-every-zero", K, "world.clock(…, every=0)", ValueError,
         "a clock's period must be a finite number > 0",
         lambda: world().clock("solo", every=0)),
@@ -459,6 +478,12 @@ ROWS: list[Row] = [
         "invariant 'never' broken", broken_invariant),
     Row("restore-foreign", K, "world.restore(snapshot of another world)", ValueError,
         "does not fit world 'misuse'", restore_foreign),
+    Row("restore-other-groups", K, "world.restore(snapshot of a world with 4 nodes, not 3)",
+        ValueError, "groups ['nodes: agents of 4 Node'", restore_other_groups),
+    Row("restore-not-a-snapshot", K, "world.restore({})", TypeError,
+        "restore takes a Snapshot, got dict", lambda: world().restore({})),
+    Row("mutable-default", K, "class A(npl.Agent): items: list = []", TypeError,
+        "A.items has a mutable default (list)", mutable_default),
     Row("results-empty-final", K, "Results.final() with no samples", ValueError,
         "these results hold no samples", empty_results_final),
     Row("results-concat-empty", K, "Results.concat([])", ValueError, "nothing to concatenate",
