@@ -115,13 +115,18 @@ def load_case(name: str) -> Case:
 
 
 def load_script(path: Path, module_name: str) -> ModuleType:
-    """Import a stand-alone script (such as the shared reference) as a module, or Skip."""
+    """Import a stand-alone script (such as the shared reference or an example) as the module
+    ``module_name``, once, or Skip. It is registered in ``sys.modules`` before it runs, so
+    attrs and pickle find the classes it defines."""
+    if module_name in sys.modules:
+        return sys.modules[module_name]
     if not path.exists():
         raise Skip(f"{path} not found")
     spec = importlib.util.spec_from_file_location(module_name, path)
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
     spec.loader.exec_module(module)
     return module
 

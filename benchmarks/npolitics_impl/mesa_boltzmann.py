@@ -13,35 +13,13 @@ the coins held (which must equal the number of people).
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Callable
-from types import ModuleType
 from typing import Any
 
-from benchmarks._harness import REPO_ROOT, Sizes
+from benchmarks._harness import REPO_ROOT, Sizes, load_script
 
-EXAMPLE = REPO_ROOT / "examples" / "mesa_boltzmann.py"
-
-
-def _import_example() -> ModuleType:
-    """The example ``examples/mesa_boltzmann.py``, imported as the module ``mesa_boltzmann``.
-
-    Imported when this module is, so that a row's clock never includes the import.
-    """
-    name = "mesa_boltzmann"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, EXAMPLE)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # attrs resolves the message classes through it
-    spec.loader.exec_module(module)
-    return module
-
-
-example = _import_example()
+# Imported when this module is, so that a row's clock never includes the import.
+example = load_script(REPO_ROOT / "examples" / "mesa_boltzmann.py", "mesa_boltzmann")
 
 
 def statistic(wealth: list[int]) -> dict[str, Any]:
