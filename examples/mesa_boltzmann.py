@@ -15,8 +15,8 @@ coin received during a step can only be given on from the next step on.
 
 In the port a person changes only its own state. It tells the grid where it moves; the grid,
 an agent holding who stands in which cell, answers a person who has a coin to give with its
-new cellmates; a coin is
-a message to the person who receives it. Run it to compare the two activations::
+new cellmates; a coin is a message to the person who receives it. Run it to compare the two
+activations::
 
     python examples/mesa_boltzmann.py
 """
