@@ -311,7 +311,8 @@ class World:
         time T inclusive; with neither, the world runs until its queue is empty.
         ``check`` tests every invariant after every instant. ``rollback`` keeps the world at
         its last complete instant when a handler raises (by replaying from a checkpoint,
-        renewed now and then: see :data:`REPLAY_PER_AGENT`).
+        renewed now and then: see :data:`REPLAY_PER_AGENT`); change agents between runs
+        through ``world[name]``, which renews it.
         """
         horizon = self._horizon(steps, until)
         self._refuse_async()

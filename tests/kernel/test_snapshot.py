@@ -199,3 +199,54 @@ class TestRollbackCheckpoints:
         with pytest.raises(npl.HandlerError):
             world.run(steps=5)
         assert (world["c"].count, world.now) == (102, 11)
+
+
+class Popper(npl.Agent):
+    """Pops its set every tick: W(ψ) is the last value popped, which the set's layout decides."""
+
+    seen: set[int] = attrs.field(factory=set)
+    last: int = 0
+    fail_at: int = -1
+
+    @npl.channel
+    def tick(self, m: npl.Tick, ctx: npl.Context) -> None:
+        if ctx.now == self.fail_at:
+            raise RuntimeError("tripped")
+        for value in ctx.rng.integers(0, 10_000, size=5).tolist():
+            self.seen.add(value)
+        self.last = self.seen.pop()
+        if len(self.seen) > 20:
+            self.seen.discard(min(self.seen))
+
+    def wellbeing(self) -> float:
+        return float(self.last)
+
+
+def test_a_replay_that_cannot_reproduce_the_run_says_so() -> None:
+    """The checkpoint a failed run replays from holds the sets rebuilt, not as they were: the
+    replay pops other values, and the error says the world could not be put back exactly."""
+    world = npl.World("poppers", seed=4)
+    world.add("p", [Popper() for _ in range(5)])
+    world.clock("p")
+    for _ in range(30):
+        world.run(steps=1)
+    for popper in world["p"]:  # a change through world[...]: the next run takes a checkpoint
+        popper.fail_at = 40
+    with pytest.raises(npl.HandlerError, match="the replay gave other samples"):
+        world.run(steps=20)
+
+
+def test_a_replay_from_a_snapshot_is_exact() -> None:
+    """After snapshot() the world goes on from the snapshot's copy, so a replay from it (the
+    checkpoint then) reproduces the run, and the error says nothing more."""
+    world = npl.World("poppers", seed=4)
+    world.add("p", [Popper() for _ in range(5)])
+    world.clock("p")
+    world.run(steps=30)
+    for popper in world["p"]:
+        popper.fail_at = 40
+    world.snapshot()
+    with pytest.raises(npl.HandlerError) as failure:
+        world.run(steps=20)
+    assert "replay" not in str(failure.value)
+    assert world.now == 39
