@@ -195,3 +195,57 @@ def test_bad_runtime_settings_are_refused() -> None:
         run_trio(lambda: world.run_async(steps=1, realtime=0))
     with pytest.raises(ValueError, match="handler_timeout"):
         run_trio(lambda: world.run_async(steps=1, handler_timeout=-1))
+
+
+@attrs.frozen
+class Gift:
+    amount: int
+
+
+class Giver(npl.Agent):
+    """Hands all it holds to ``next`` on each tick; ``take`` may await (a slow bank)."""
+
+    next: int
+    coins: int = 1
+    log: list[tuple[int, float]] = attrs.field(factory=list)
+
+    @npl.channel
+    def tick(self, m: npl.Tick, ctx: npl.Context) -> None:
+        if self.coins:
+            ctx.send(npl.Address(ctx.me.group, self.next), "take", Gift(self.coins))
+            self.coins = 0
+
+    @npl.channel
+    def take(self, m: Gift, ctx: npl.Context) -> None:
+        self.coins += m.amount
+        self.log.append((m.amount, ctx.rng.random()))
+
+
+class SlowGiver(Giver):
+    @npl.channel
+    async def take(self, m: Gift, ctx: npl.Context) -> None:  # type: ignore[override]
+        await anyio.sleep(0.001 * (1 + ctx.me.index % 3))
+        self.coins += m.amount
+        self.log.append((m.amount, ctx.rng.random()))
+
+
+def givers(kind: type[Giver], n: int = 6) -> npl.World:
+    world = npl.World("givers", seed=8)
+    world.add("g", [kind((i + 1) % n) for i in range(n)])
+    world.clock("g", order="shuffled", activation="sequential")
+    return world
+
+
+@pytest.mark.parametrize("kind", [Giver, SlowGiver])
+def test_a_sequential_cascade_through_async_handlers_is_the_sync_cascade(
+    kind: type[Giver],
+) -> None:
+    """Each chunk of a cascade is a round of its own under run_async: coins still travel
+    depth first within a tick, whatever the latencies."""
+    expected_world = givers(Giver)
+    expected = expected_world.run(steps=5)
+    world = givers(kind)
+    got = run_trio(lambda: world.run_async(steps=5))
+    assert [a.coins for a in world["g"]] == [a.coins for a in expected_world["g"]]
+    assert [len(a.log) for a in world["g"]] == [len(a.log) for a in expected_world["g"]]
+    assert got.frame()["omega"].tolist() == expected.frame()["omega"].tolist()
