@@ -143,7 +143,6 @@ class Kernel:
         self.world = world
         self.rng = rng
         self.groups: dict[str, Group] = {}
-        self.routes: dict[tuple[str, str], Route] = {}
         self.channels: dict[str, dict[str, Route]] = {}  # the routes by group, then channel
         self.by_key: list[Route] = []
         self.clocks: dict[int, Clock] = {}
@@ -168,7 +167,6 @@ class Kernel:
         self.groups[name] = group
         for cname, ch in channels(group.agent_type).items():
             route = Route(key=len(self.by_key), group=group, channel=ch)
-            self.routes[name, cname] = route
             self.channels.setdefault(name, {})[cname] = route
             self.by_key.append(route)
         return group
@@ -197,7 +195,7 @@ class Kernel:
 
     def route(self, group: str, channel: str) -> Route:
         """The route to ``channel`` of ``group``, or an error naming what exists."""
-        route = self.routes.get((group, channel))
+        route = self.channels.get(group, {}).get(channel)
         if route is None:
             g = self.group(group)
             known = ", ".join(repr(c) for c in channels(g.agent_type)) or "none"
