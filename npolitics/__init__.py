@@ -18,6 +18,7 @@ from ._errors import InvariantError as InvariantError
 from ._errors import MessageTypeError as MessageTypeError
 from ._errors import NpoliticsError as NpoliticsError
 from ._errors import ParameterError as ParameterError
+from ._errors import StopConditionError as StopConditionError
 from ._errors import UnknownAgentError as UnknownAgentError
 from ._errors import UnknownChannelError as UnknownChannelError
 from ._errors import WellbeingError as WellbeingError
@@ -85,6 +86,7 @@ __all__ = [
     "Population",
     "Results",
     "Snapshot",
+    "StopConditionError",
     "Tick",
     "UnknownAgentError",
     "UnknownChannelError",

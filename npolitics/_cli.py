@@ -292,7 +292,11 @@ def _print_summary(res: ExperimentResults) -> None:
         rows.append(cells)
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
     world = res.description.get("world_name")
-    print(f"{world}: final values at t={_fmt(table['t'].max())}, mean ± 95 % CI over runs")
+    ends = res.final()["t"]
+    at = f"t={_fmt(ends.max())}"
+    if ends.min() != ends.max():  # runs that stopped where the world's condition held
+        at = f"t={_fmt(ends.min())}…{_fmt(ends.max())} (each run's last instant)"
+    print(f"{world}: final values at {at}, mean ± 95 % CI over runs")
     print("  ".join(h.rjust(w) for h, w in zip(header, widths, strict=True)))
     for cells in rows:
         print("  ".join(c.rjust(w) for c, w in zip(cells, widths, strict=True)))

@@ -57,6 +57,10 @@ class InvariantError(NpoliticsError, AssertionError):
         self.time = time
 
 
+class StopConditionError(NpoliticsError, RuntimeError):
+    """A run's stop condition raised, or returned something other than a bool."""
+
+
 class HandlerError(NpoliticsError, RuntimeError):
     """A channel handler raised; the world was rolled back to its last complete instant.
 

@@ -22,7 +22,7 @@ import numpy as np
 
 from ._agent import Agent, Population
 from ._channel import channels
-from ._errors import DelayError, HandlerError, InvariantError
+from ._errors import DelayError, HandlerError, InvariantError, StopConditionError
 from ._kernel import Activation, DeliveryFailedError, Kernel, Order
 from ._message import Address, Tick
 from ._random import Seed, child, python_random, seed_sequence, stream
@@ -35,6 +35,7 @@ from ._wellbeing import Omega, aggregate
 
 Metric = Callable[["World"], float]
 Invariant = Callable[["World"], object]
+Stop = Callable[["World"], bool]
 G = TypeVar("G", bound=Agent | Population | Sequence[Agent])
 
 #: A rollback checkpoint is renewed at the start of a run once this many deliveries per agent
@@ -94,6 +95,8 @@ class World:
         self._omega_cache: tuple[int, Omega] | None = None
         self._observers: list[Any] = []  # send ends of open observe() streams
         self._view: Callable[[World], View] | None = None
+        self._stop: Stop | None = None  # the declared stop condition
+        self._stopping: Stop | None = None  # the one the current run checks
         self._checkpoint: tuple[Snapshot, int] | None = None  # and deliveries when taken
         self.sampling(every=sample_every, start=sample_start)
 
@@ -174,6 +177,17 @@ class World:
                 f"BarsView, got {type(view).__qualname__}"
             )
         return view.to_json()
+
+    def stop_when(self, fn: Stop | None) -> None:
+        """Declare when a run of this world is over: ``fn(world)`` is checked after every
+        instant, and the first instant where it returns True ends the run (None: never).
+
+        A ``stop=`` given to one run takes its place for that run; the CLI and Experiment
+        runs of a world that declares one stop where it holds.
+        """
+        if fn is not None and not callable(fn):
+            raise TypeError(f"a stop condition is a function of the world, got {fn!r}")
+        self._stop = fn
 
     def invariant(self, name: str, fn: Invariant) -> None:
         """Declare that ``fn(world)`` holds after every instant (checked by ``run(check=True)``).
@@ -302,6 +316,7 @@ class World:
         steps: int | None = None,
         *,
         until: Time | None = None,
+        stop: Stop | None = None,
         check: bool = False,
         rollback: bool = True,
     ) -> Results:
@@ -309,6 +324,9 @@ class World:
 
         ``steps=N`` runs N integer time units (N ticks of a unit clock); ``until=T`` runs to
         time T inclusive; with neither, the world runs until its queue is empty.
+        ``stop(world)``, checked after every instant (after the invariants), ends the run at
+        the first instant where it returns True: the world has then run through that instant,
+        which is sampled (default: the condition declared with :meth:`stop_when`).
         ``check`` tests every invariant after every instant. ``rollback`` keeps the world at
         its last complete instant when a handler raises (by replaying from a checkpoint,
         renewed now and then: see :data:`REPLAY_PER_AGENT`); change agents between runs
@@ -317,13 +335,14 @@ class World:
         horizon = self._horizon(steps, until)
         self._refuse_async()
         checkpoint = self._rollback_point() if rollback else None
-        recorder = self._start(horizon)
+        recorder = self._start(horizon, stop)
         try:
             self._advance(horizon, recorder, check)
         except DeliveryFailedError as failure:
             raise self._handler_error(failure, recorder, checkpoint) from failure.__cause__
         finally:
             self._running = False
+            self._stopping = None
         return self._results(recorder)
 
     async def run_async(
@@ -331,6 +350,7 @@ class World:
         steps: int | None = None,
         *,
         until: Time | None = None,
+        stop: Stop | None = None,
         check: bool = False,
         realtime: float | None = None,
         handler_timeout: float | None = None,
@@ -351,7 +371,7 @@ class World:
         has_async = any(r.channel.is_async for r in kernel.by_key)
         # An async instant puts itself back when it fails; a sync one is replayed.
         checkpoint = None if has_async else self._rollback_point()
-        recorder = self._start(horizon)
+        recorder = self._start(horizon, stop)
         origin = (anyio.current_time(), kernel.now if kernel.now is not None else 0)
         try:
             while True:
@@ -368,11 +388,14 @@ class World:
                         self._instant(t)
                 except DeliveryFailedError as failure:
                     raise self._handler_error(failure, recorder, checkpoint) from failure.__cause__
-                self._close_instant(t, check)
+                if self._close_instant(t, check):
+                    horizon = t
+                    break
                 await anyio.lowlevel.checkpoint()
             await self._record_async(self._end(horizon), recorder, inclusive=True)
         finally:
             self._running = False
+            self._stopping = None
             for stream_ in self._observers:
                 stream_.close()
             self._observers.clear()
@@ -387,9 +410,12 @@ class World:
         """
         return observe(self._observers, buffer)
 
-    def _start(self, horizon: Time) -> Recorder:
+    def _start(self, horizon: Time, stop: Stop | None) -> Recorder:
+        if stop is not None and not callable(stop):
+            raise TypeError(f"stop must be a function of the world, got {stop!r}")
         self._started = True
         self._running = True
+        self._stopping = self._stop if stop is None else stop
         return Recorder(self.metrics, self._type_names(), capacity=self._expected(horizon))
 
     def _advance(
@@ -403,7 +429,9 @@ class World:
                 break
             self._record_through(t, recorder, inclusive=False)
             self._instant(t)
-            self._close_instant(t, check)
+            if self._close_instant(t, check) and not before:
+                horizon = t
+                break
         if not before:
             self._record_through(self._end(horizon), recorder, inclusive=True)
 
@@ -418,10 +446,27 @@ class World:
                 for _ in step:  # an inline cascade delivers as it goes
                     pass
 
-    def _close_instant(self, t: Time, check: bool) -> None:
+    def _close_instant(self, t: Time, check: bool) -> bool:
+        """Instant ``t`` is over: check the invariants if asked; whether the run stops here."""
         self._kernel.close_instant(t)
         if check:
             self._check_invariants(t)
+        stop = self._stopping
+        if stop is None:
+            return False
+        try:
+            done = stop(self)
+        except Exception as exc:
+            raise StopConditionError(
+                f"in world {self.name!r} at t={t}: the stop condition {_name(stop)} raised "
+                f"{_reason(exc)}"
+            ) from exc
+        if not isinstance(done, bool | np.bool_):
+            raise StopConditionError(
+                f"in world {self.name!r} at t={t}: the stop condition {_name(stop)} must return "
+                f"True or False, got {done!r}"
+            )
+        return bool(done)
 
     def _end(self, horizon: Time) -> Time:
         """The run is over at ``horizon`` (for a run until the queue is empty: its last
@@ -562,6 +607,7 @@ class World:
         the replay did not reproduce the samples the failed run had recorded."""
         kernel = self._kernel
         start = kernel.now
+        self._stopping = None  # the run had not stopped before it failed: neither does a replay
         self._put(pickle.loads(checkpoint.data))
         scratch = Recorder(self.metrics, self._type_names())
         self._running = True
@@ -660,3 +706,12 @@ def _reason(exc: BaseException | None) -> str:
     if isinstance(exc, TimeoutError) and not str(exc):
         return "TimeoutError: the handler exceeded its timeout"
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+def _name(fn: Callable[..., Any]) -> str:
+    """A function as the user wrote it: ``done`` or ``<lambda> (model.py:12)``."""
+    code = getattr(fn, "__code__", None)
+    name = getattr(fn, "__qualname__", repr(fn))
+    if code is None or not name.endswith("<lambda>"):
+        return repr(name)
+    return f"<lambda> ({code.co_filename.rsplit('/', 1)[-1]}:{code.co_firstlineno})"

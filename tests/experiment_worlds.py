@@ -40,6 +40,9 @@ class CoinParams:
     fail_at: int = npl.param(-1, ge=-1, help="tick at which the handler raises (-1: never)")
     weights: tuple[float, ...] = npl.param((1.0, 2.0), help="a tuple parameter (unused)")
     label: str = npl.param("plain", choices=("plain", "fancy"), help="a string parameter")
+    stop_at: int = npl.param(
+        0, ge=0, help="a run stops once an agent has this many heads (0: never)"
+    )
 
 
 @npl.world("coins", params=CoinParams)
@@ -49,3 +52,5 @@ def coins(p: CoinParams, world: npl.World) -> None:
     world.clock("crowd", "tick")
     world.metric("heads_rate", lambda w: float(crowd.heads.mean()) / max(1.0, (w.now or 0) + 1))
     world.metric("max_heads", lambda w: float(crowd.heads.max()))
+    if p.stop_at:
+        world.stop_when(lambda w: bool(crowd.heads.max() >= p.stop_at))

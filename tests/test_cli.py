@@ -179,3 +179,15 @@ def test_an_unknown_kept_metric_is_refused_before_running(
     status, _, err = run_cli(capsys, "run", COINS, "--steps", "3", "--keep", "nope")
     assert status == 2
     assert "keep names unknown metric(s) 'nope'" in err
+
+
+@pytest.mark.parametrize("backend", ["serial", "processes"])
+def test_runs_stop_where_the_world_says(capsys: pytest.CaptureFixture[str], backend: str) -> None:
+    """A world that declares a stop condition ends each run there; the table says when."""
+    status, out, _ = run_cli(
+        capsys, "run", COINS, "-p", "stop_at=4", "-p", "n=3", "--steps", "60", "--runs", "4",
+        "--seed", "2", "--backend", backend,
+    )  # fmt: skip
+    assert status == 0
+    assert "(each run's last instant)" in out
+    assert "4 ± 0" in out  # every run stopped with 4 heads, the most any agent had
