@@ -27,6 +27,7 @@ from ._errors import (
     HandlerError,
     InvariantError,
     NpoliticsError,
+    StopConditionError,
     WellbeingError,
 )
 from ._experiment import Experiment, ExperimentInterrupted, resolve_world
@@ -107,6 +108,10 @@ def _output_options(parser: argparse.ArgumentParser, *, out: bool = True) -> Non
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0; 1 when a world fails while it runs;
     2 for bad input; 130 for Ctrl-C)."""
+    # ``module:attribute`` worlds are found from the current directory, as with ``python -m``
+    # (a console script's sys.path starts at its own folder instead).
+    if os.getcwd() not in sys.path and "" not in sys.path:
+        sys.path.insert(0, os.getcwd())
     try:
         args = _parser().parse_args(argv)
         command = {"worlds": _worlds, "run": _run, "show": _show, "serve": _serve}[args.command]
@@ -114,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"npolitics: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except (HandlerError, InvariantError, WellbeingError) as exc:
+    except (HandlerError, InvariantError, WellbeingError, StopConditionError) as exc:
         print(f"npolitics: the world failed: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:

@@ -191,3 +191,21 @@ def test_runs_stop_where_the_world_says(capsys: pytest.CaptureFixture[str], back
     assert status == 0
     assert "(each run's last instant)" in out
     assert "4 ± 0" in out  # every run stopped with 4 heads, the most any agent had
+
+
+def test_a_module_world_is_found_in_the_current_directory(tmp_path: Path) -> None:
+    """``npolitics run mymodule:world`` from the module's own folder, as a user types it."""
+    (tmp_path / "mymodel.py").write_text(
+        (TESTS / "experiment_worlds.py").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    script = Path(sys.executable).parent / "npolitics"
+    done = subprocess.run(
+        [str(script), "run", "mymodel:coins", "--steps", "3"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "coins: final values at t=2" in done.stdout
