@@ -57,7 +57,24 @@ def _parser() -> argparse.ArgumentParser:
     worlds = sub.add_parser("worlds", help="list worlds, their parameters and channels")
     worlds.add_argument("names", nargs="*", metavar="WORLD", help="only these (or module:attr)")
 
-    run = sub.add_parser("run", help="run an experiment: parameter sweep × Monte Carlo runs")
+    run = sub.add_parser("run", help=_RUN_HELP, description=_RUN_HELP)
+    _run_arguments(run)
+
+    show = sub.add_parser("show", help="summary (and plot) of saved results")
+    show.add_argument("file", metavar="FILE", help="a .parquet or .csv file written by run")
+    _output_options(show, out=False)
+
+    serve = sub.add_parser("serve", help="the live dashboard in your browser")
+    serve.add_argument("names", nargs="*", metavar="WORLD", help="only these (default: all)")
+    serve.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765)")
+    return top
+
+
+_RUN_HELP = "run an experiment: parameter sweep × Monte Carlo runs"
+
+
+def _run_arguments(run: argparse.ArgumentParser) -> None:
+    """The options of ``npolitics run`` (``run WORLD --help`` adds the world's parameters)."""
     run.add_argument("world", metavar="WORLD", help="a world name, or module:attribute")
     run.add_argument(
         "-p",
@@ -86,15 +103,6 @@ def _parser() -> argparse.ArgumentParser:
     _output_options(run)
     run.add_argument("--quiet", action="store_true", help="no progress bar")
 
-    show = sub.add_parser("show", help="summary (and plot) of saved results")
-    show.add_argument("file", metavar="FILE", help="a .parquet or .csv file written by run")
-    _output_options(show, out=False)
-
-    serve = sub.add_parser("serve", help="the live dashboard in your browser")
-    serve.add_argument("names", nargs="*", metavar="WORLD", help="only these (default: all)")
-    serve.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765)")
-    return top
-
 
 def _output_options(parser: argparse.ArgumentParser, *, out: bool = True) -> None:
     if out:
@@ -113,6 +121,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if os.getcwd() not in sys.path and "" not in sys.path:
         sys.path.insert(0, os.getcwd())
     try:
+        argv = list(sys.argv[1:] if argv is None else argv)
+        if _asks_world_help(argv):
+            return _world_help(argv[1])
         args = _parser().parse_args(argv)
         command = {"worlds": _worlds, "run": _run, "show": _show, "serve": _serve}[args.command]
         return command(args)
@@ -131,6 +142,31 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 # -- worlds ------------------------------------------------------------------------------
+
+
+def _asks_world_help(argv: list[str]) -> bool:
+    """``npolitics run WORLD --help``: the help of ``run`` for that world."""
+    return (
+        len(argv) >= 3
+        and argv[0] == "run"
+        and not argv[1].startswith("-")
+        and bool({"-h", "--help"} & set(argv[2:]))
+    )
+
+
+def _world_help(name: str) -> int:
+    """The ``run`` options, then what ``-p`` takes for world ``name``: its parameters (type,
+    default, range, help), groups, channels and metrics."""
+    try:
+        resolve_world(name)
+    except NpoliticsError as exc:
+        raise UsageError(str(exc)) from None
+    run = _Parser(prog="npolitics run", description=_RUN_HELP)
+    _run_arguments(run)
+    print(run.format_help())
+    print(f"what -p key=value sets for world {name!r}:")
+    print("\n".join(_describe_world(name)))
+    return 0
 
 
 def _worlds(args: argparse.Namespace) -> int:

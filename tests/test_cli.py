@@ -209,3 +209,18 @@ def test_a_module_world_is_found_in_the_current_directory(tmp_path: Path) -> Non
     )
     assert done.returncode == 0, done.stderr
     assert "coins: final values at t=2" in done.stdout
+
+
+def test_run_help_for_a_world_lists_its_parameters(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run_cli(capsys, "run", COINS, "--help")
+    assert status == 0
+    assert "--steps STEPS" in out
+    assert "what -p key=value sets for world 'experiment_worlds:coins':" in out
+    assert "n: int = 10 (≥ 1) — agents" in out
+    assert "channel tick: Tick(t)" in out
+
+
+def test_run_help_for_an_unknown_world_is_an_error(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run_cli(capsys, "run", "nope", "-h")
+    assert status == 2
+    assert "no world named 'nope'" in err
