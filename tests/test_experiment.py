@@ -294,6 +294,7 @@ def test_progress_shows_on_a_terminal_only(
     with progress(3, description="coins") as advance:  # pytest's stderr is not a terminal
         advance()
     assert capsys.readouterr().err == ""
+    pytest.importorskip("rich", reason="the progress bar is drawn by rich (the progress extra)")
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:

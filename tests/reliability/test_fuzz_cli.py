@@ -13,7 +13,6 @@ import io
 import os
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -200,13 +199,6 @@ def _assert_clean(argv: list[str], status: int, err: str) -> None:
         assert lines[0].startswith("npolitics: error: "), lines[0]
 
 
-#: Inputs that still end in a traceback, each reported and pinned by a strict xfail test;
-#: the fuzzer steps around them so that it keeps looking for new ones. (Empty: the two found
-#: so far, --sample-every ≤ 0 and --keep of an unknown metric, were fixed in 8dfe533 and
-#: their tests below now guard them.)
-KNOWN_BUGS: dict[str, Callable[[list[str]], bool]] = {}
-
-
 #: Examples per fuzz run: 200 by default; set NPOLITICS_FUZZ_EXAMPLES for a longer hunt.
 EXAMPLES = int(os.environ.get("NPOLITICS_FUZZ_EXAMPLES", "200"))
 
@@ -219,10 +211,6 @@ EXAMPLES = int(os.environ.get("NPOLITICS_FUZZ_EXAMPLES", "200"))
 @given(data=st.data())
 def test_no_input_yields_a_traceback(folder: Path, data: st.DataObject) -> None:
     argv = data.draw(any_argv(folder), label="argv")
-    for name, matches in KNOWN_BUGS.items():
-        if matches(argv):
-            event(f"known bug: {name}")
-            return
     status, err = _call(argv)
     event(f"{argv[0] if argv and argv[0] in _COMMANDS else 'junk'} → exit {status}")
     _assert_clean(argv, status, err)

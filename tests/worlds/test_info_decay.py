@@ -12,6 +12,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 import pytest
+import trio
 from hypothesis import given
 from hypothesis import strategies as st
 from scipy import stats
@@ -437,9 +438,6 @@ def test_an_async_digest_needs_run_async() -> None:
 def test_an_async_digest_gives_the_results_of_the_instant_one() -> None:
     """Under ``run_async``, an async digest that keeps everything gives the same results as
     the instant digest under ``run`` (Ω and every metric at every sample)."""
-    trio = pytest.importorskip("trio")
-    if not hasattr(npl.World, "run_async"):
-        pytest.skip("this kernel has no run_async yet")
     expected = info_decay(seed=6).run(until=30)
     world = make_world(seed=6, digest=Slow())
     got = trio.run(lambda: world.run_async(until=30))
