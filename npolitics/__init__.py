@@ -12,6 +12,8 @@ from ._channel import Channel as Channel
 from ._channel import channel as channel
 from ._channel import channels as channels
 from ._context import Context as Context
+from ._errors import ArgumentError as ArgumentError
+from ._errors import DefinitionError as DefinitionError
 from ._errors import DelayError as DelayError
 from ._errors import HandlerError as HandlerError
 from ._errors import InvariantError as InvariantError
@@ -21,7 +23,9 @@ from ._errors import ParameterError as ParameterError
 from ._errors import StopConditionError as StopConditionError
 from ._errors import UnknownAgentError as UnknownAgentError
 from ._errors import UnknownChannelError as UnknownChannelError
+from ._errors import UnknownKeyError as UnknownKeyError
 from ._errors import WellbeingError as WellbeingError
+from ._errors import WorldStateError as WorldStateError
 from ._experiment import Experiment as Experiment
 from ._experiment import ExperimentInterrupted as ExperimentInterrupted
 from ._message import Address as Address
@@ -58,6 +62,7 @@ __version__ = "0.1.0.dev0"
 __all__ = [
     "Address",
     "Agent",
+    "ArgumentError",
     "BackendError",
     "BarsView",
     "Batch",
@@ -65,6 +70,7 @@ __all__ = [
     "Categorical",
     "Channel",
     "Context",
+    "DefinitionError",
     "DelayError",
     "Deterministic",
     "Distribution",
@@ -90,10 +96,12 @@ __all__ = [
     "Tick",
     "UnknownAgentError",
     "UnknownChannelError",
+    "UnknownKeyError",
     "UnknownWorldError",
     "WellbeingError",
     "World",
     "WorldSpec",
+    "WorldStateError",
     "WorldStatistics",
     "categorical",
     "channel",

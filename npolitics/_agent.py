@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ._channel import Channel, channels
+from ._errors import ArgumentError, DefinitionError
 
 _COLUMN = "npolitics.column"
 
@@ -60,7 +61,7 @@ def _refuse_shared_defaults(cls: type) -> None:
     for a in attrs.fields(cls):
         if isinstance(a.default, _MUTABLE):
             kind = type(a.default).__name__
-            raise TypeError(
+            raise DefinitionError(
                 f"{cls.__qualname__}.{a.name} has a mutable default ({kind}), which every agent "
                 f"would share: write `{a.name}: ... = attrs.field(factory={kind})` "
                 f"(or attrs.Factory({kind}))"
@@ -105,7 +106,9 @@ class Population(_Stateful):
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.n, int | np.integer) or self.n < 0:
-            raise ValueError(f"{type(self).__qualname__}: n must be an integer ≥ 0, got {self.n!r}")
+            raise ArgumentError(
+                f"{type(self).__qualname__}: n must be an integer ≥ 0, got {self.n!r}"
+            )
         for a in attrs.fields(type(self)):  # type: ignore[arg-type]
             spec = a.metadata.get(_COLUMN)
             if spec is None:
@@ -117,7 +120,7 @@ class Population(_Stateful):
             else:
                 value = np.array(value, dtype=spec.dtype)
                 if value.shape != shape:
-                    raise ValueError(
+                    raise ArgumentError(
                         f"{type(self).__qualname__}.{a.name} must have shape {shape}, "
                         f"got {value.shape}"
                     )

@@ -14,6 +14,7 @@ from typing import Any, TypeVar, overload
 
 import attrs
 
+from ._errors import DefinitionError
 from ._message import Batch, message_fields
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -88,27 +89,27 @@ def collect_channels(cls: type) -> dict[str, Channel]:
 def _annotated_message_type(cls: type, fn: Callable[..., Any]) -> type:
     params = list(inspect.signature(fn).parameters)
     if len(params) != 3:
-        raise TypeError(
+        raise DefinitionError(
             f"channel handler {cls.__qualname__}.{fn.__name__} must take (self, message, ctx); "
             f"it takes ({', '.join(params)})"
         )
     try:
         hints = typing.get_type_hints(fn, globalns=vars(inspect.getmodule(fn) or object))
     except NameError as exc:
-        raise TypeError(
+        raise DefinitionError(
             f"cannot resolve the message annotation of {cls.__qualname__}.{fn.__name__}: {exc}; "
             "pass @channel(accepts=MessageType)"
         ) from None
     hint = hints.get(params[1])
     if hint is None:
-        raise TypeError(
+        raise DefinitionError(
             f"channel handler {cls.__qualname__}.{fn.__name__} needs an annotated message "
             f"parameter ({params[1]}: MessageType) or @channel(accepts=MessageType)"
         )
     if typing.get_origin(hint) is Batch:
         (hint,) = typing.get_args(hint)
     if not isinstance(hint, type):
-        raise TypeError(
+        raise DefinitionError(
             f"the message annotation of {cls.__qualname__}.{fn.__name__} must be a class, "
             f"got {hint!r}"
         )

@@ -23,6 +23,26 @@ class NpoliticsError(Exception):
         return error
 
 
+class ArgumentError(NpoliticsError, ValueError):
+    """A value given to npolitics is out of its range, or does not fit the others given."""
+
+
+class DefinitionError(NpoliticsError, TypeError):
+    """Something given to npolitics is not of the kind it must be: an agent or message class,
+    a handler, a function, a snapshot."""
+
+
+class WorldStateError(NpoliticsError, RuntimeError):
+    """A call that does not fit the world's state now (sampling changed after a run)."""
+
+
+class UnknownKeyError(NpoliticsError, KeyError):
+    """A lookup by key found nothing: the message names the key and what exists."""
+
+    def __str__(self) -> str:  # KeyError quotes its message; this one reads as a sentence
+        return str(self.args[0]) if self.args else ""
+
+
 class UnknownAgentError(NpoliticsError, LookupError):
     """A message was addressed to an agent or group the world does not have."""
 

@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ._backends import check_backend, default_backend, imap_unordered
+from ._errors import ArgumentError, DefinitionError
 from ._params import build_params
 from ._progress import progress
 from ._registry import UnknownWorldError, WorldSpec, load_world
@@ -46,7 +47,7 @@ def resolve_world(world: WorldLike) -> WorldSpec[Any]:
     if isinstance(world, WorldSpec):
         return world
     if not isinstance(world, str):
-        raise TypeError(f"a world is a name or a WorldSpec, got {world!r}")
+        raise DefinitionError(f"a world is a name or a WorldSpec, got {world!r}")
     if ":" not in world:
         return load_world(world)
     module_name, _, attribute = world.partition(":")
@@ -180,29 +181,29 @@ class Experiment:
         spec = resolve_world(world)
         params = dict(params or {})
         if not isinstance(runs, int | np.integer) or isinstance(runs, bool) or runs < 1:
-            raise ValueError(f"runs must be an integer ≥ 1, got {runs!r}")
+            raise ArgumentError(f"runs must be an integer ≥ 1, got {runs!r}")
         if (steps is None) == (until is None):
-            raise ValueError("give the horizon of every run: steps=N or until=T (one of them)")
+            raise ArgumentError("give the horizon of every run: steps=N or until=T (one of them)")
         if steps is not None and (not isinstance(steps, int | np.integer) or steps < 0):
-            raise ValueError(f"steps must be an integer ≥ 0, got {steps!r}")
+            raise ArgumentError(f"steps must be an integer ≥ 0, got {steps!r}")
         if seed is None:
             seed = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
         if not isinstance(seed, int | np.integer) or isinstance(seed, bool) or seed < 0:
-            raise ValueError(f"seed must be an integer ≥ 0, got {seed!r}")
+            raise ArgumentError(f"seed must be an integer ≥ 0, got {seed!r}")
         if sample_every is not None and not (
             isinstance(sample_every, int | float | np.number)
             and not isinstance(sample_every, bool)
             and math.isfinite(sample_every)
             and sample_every > 0
         ):
-            raise ValueError(f"sample_every must be a finite number > 0, got {sample_every!r}")
+            raise ArgumentError(f"sample_every must be a finite number > 0, got {sample_every!r}")
         if isinstance(keep, str):
             keep = (keep,)
         swept = tuple(k for k, v in params.items() if _is_sweep(v))
         for name in swept:
             params[name] = [_plain(v) for v in params[name]]
             if not params[name]:
-                raise ValueError(f"parameter {name!r} sweeps an empty list of values")
+                raise ArgumentError(f"parameter {name!r} sweeps an empty list of values")
         fixed = {k: _plain(v) for k, v in params.items() if k not in swept}
         given = [
             {**fixed, **dict(zip(swept, values, strict=True))}
@@ -339,7 +340,7 @@ class Experiment:
     def from_description(cls, description: Mapping[str, Any]) -> Experiment:
         """The experiment that :meth:`describe` described (to repeat it exactly)."""
         if description.get("world") is None:
-            raise ValueError(
+            raise ArgumentError(
                 f"these results name world {description.get('world_name')!r} but no importable "
                 "reference to it; build the Experiment with the WorldSpec itself"
             )
@@ -370,7 +371,7 @@ class Experiment:
             return names
         unknown = [k for k in self.keep if k not in names]
         if unknown:
-            raise ValueError(
+            raise ArgumentError(
                 f"keep names unknown metric(s) {', '.join(map(repr, unknown))}; world "
                 f"{self.spec.name!r} has {', '.join(map(repr, names)) or 'no metrics'}"
             )

@@ -18,7 +18,7 @@ import numpy as np
 from ._agent import Agent, Population
 from ._channel import Channel
 from ._context import Context
-from ._errors import WellbeingError
+from ._errors import DefinitionError, WellbeingError
 from ._message import Address, Batch, concat
 from ._scheduler import Chunk, Sweep
 from ._state import put_state, state_of
@@ -240,7 +240,7 @@ def make_group(
     members = list(agents) if isinstance(agents, Iterable) else []
     types = {type(a) for a in members}
     if not members or not all(isinstance(a, Agent) for a in members) or len(types) > 1:
-        raise TypeError(
+        raise DefinitionError(
             f"group {name!r} must be an Agent, a Population, or a non-empty sequence of "
             f"Agents of one type; got {_describe(agents)}"
         )

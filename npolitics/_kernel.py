@@ -26,7 +26,14 @@ import numpy as np
 from ._agent import Agent, Population
 from ._channel import Channel, channels
 from ._context import Context
-from ._errors import DelayError, MessageTypeError, UnknownAgentError, UnknownChannelError
+from ._errors import (
+    ArgumentError,
+    DefinitionError,
+    DelayError,
+    MessageTypeError,
+    UnknownAgentError,
+    UnknownChannelError,
+)
 from ._groups import AgentList, DeliveryError, Group, make_group
 from ._message import Address, Batch, Tick
 from ._scheduler import Chunk, Outbox, Queue, Slot, Sweep, Time
@@ -177,18 +184,18 @@ class Kernel:
         """Tick ``channel`` of every agent of ``group`` at ``start + k·every``."""
         route = self.route(group, channel)
         if order not in ORDERS:
-            raise ValueError(f"order must be {_either(ORDERS)}, got {order!r}")
+            raise ArgumentError(f"order must be {_either(ORDERS)}, got {order!r}")
         if activation not in ACTIVATIONS:
-            raise ValueError(f"activation must be {_either(ACTIVATIONS)}, got {activation!r}")
+            raise ArgumentError(f"activation must be {_either(ACTIVATIONS)}, got {activation!r}")
         if not issubclass(Tick, route.accepts):
             raise MessageTypeError(
                 f"channel {channel!r} of group {group!r} accepts {route.accepts.__qualname__}; "
                 f"a clock sends Tick (a {activation} clock drives only channels accepting Tick)"
             )
         if not _is_time(every) or not every > 0:
-            raise ValueError(f"a clock's period must be a finite number > 0, got {every!r}")
+            raise ArgumentError(f"a clock's period must be a finite number > 0, got {every!r}")
         if not _is_time(start):
-            raise ValueError(f"a clock's start must be a finite time, got {start!r}")
+            raise ArgumentError(f"a clock's start must be a finite time, got {start!r}")
         key = _CLOCK_KEY + len(self.clocks)
         self.clocks[key] = Clock(key, route, every, order, activation)
         self.queue.put(start, key, Sweep(Tick(start)))
@@ -230,7 +237,7 @@ class Kernel:
         elif isinstance(to, str):
             group_name, index = to, None
         else:
-            raise TypeError(f"send to an Address or a group name, not {to!r}")
+            raise DefinitionError(f"send to an Address or a group name, not {to!r}")
         route = self.route(group_name, channel)
         time = _due(now, delay)
         if type(message) is Batch:
@@ -257,7 +264,7 @@ class Kernel:
     ) -> None:
         group = route.group
         if index is not None:
-            raise TypeError(
+            raise DefinitionError(
                 f"a Batch names its targets in .to: address it to the group {group.name!r}, "
                 "not to one agent"
             )

@@ -15,6 +15,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from ._errors import ArgumentError, DefinitionError
+
 M = TypeVar("M")
 
 IntArray = npt.NDArray[np.int64]
@@ -43,7 +45,7 @@ def message_fields(cls: type) -> tuple[str, ...]:
     names = _FIELDS.get(cls)
     if names is None:
         if not attrs.has(cls):
-            raise TypeError(
+            raise DefinitionError(
                 f"{cls.__qualname__} is not a message type: decorate it with @attrs.frozen"
             )
         names = _FIELDS[cls] = tuple(a.name for a in attrs.fields(cls))
@@ -69,7 +71,7 @@ class Batch(Generic[M]):
         self.to: IntArray = np.asarray(to, dtype=np.int64).reshape(-1)
         unknown = set(columns) - set(names)
         if unknown:
-            raise TypeError(
+            raise DefinitionError(
                 f"{type.__qualname__} has no field(s) {sorted(unknown)}; "
                 f"its fields are {list(names)}"
             )
@@ -81,9 +83,11 @@ class Batch(Generic[M]):
             elif a.default is not attrs.NOTHING and not isinstance(a.default, attrs.Factory):  # type: ignore[arg-type]
                 value = a.default
             else:
-                raise TypeError(f"Batch of {type.__qualname__} needs a column for field {a.name!r}")
+                raise DefinitionError(
+                    f"Batch of {type.__qualname__} needs a column for field {a.name!r}"
+                )
             if isinstance(value, np.ndarray) and value.ndim > 0 and value.shape[0] != n:
-                raise ValueError(
+                raise ArgumentError(
                     f"column {a.name!r} has {value.shape[0]} entries but the batch has {n} targets"
                 )
             self._columns[a.name] = value

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ._errors import ArgumentError
 from ._sweep_results import t975
 
 if TYPE_CHECKING:
@@ -38,12 +39,12 @@ def plot_runs(
     frame = results.table
     swept = list(results.swept)
     if metric not in ("omega", *results.metrics):
-        raise ValueError(
+        raise ArgumentError(
             f"no metric {metric!r} in these results; there are "
             f"{', '.join(map(repr, ('omega', *results.metrics)))}"
         )
     if by is not None and by not in swept:
-        raise ValueError(
+        raise ArgumentError(
             f"by={by!r} is not a swept parameter; swept: {', '.join(map(repr, swept)) or 'none'}"
         )
     data = frame[[*swept, "run", "t", metric]].copy()

@@ -14,6 +14,8 @@ from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 import attrs
 import numpy as np
 
+from ._errors import ArgumentError, UnknownKeyError
+
 A = TypeVar("A")
 A_co = TypeVar("A_co", covariant=True)
 K = TypeVar("K", bound=Hashable)
@@ -36,16 +38,16 @@ def _floats(values: Sequence[float]) -> tuple[float, ...]:
 
 def _probabilities(instance: Categorical[Any], attribute: Any, value: tuple[float, ...]) -> None:
     if len(value) != len(instance.actions):
-        raise ValueError(
+        raise ArgumentError(
             f"{len(instance.actions)} actions need {len(instance.actions)} "
             f"probabilities, got {len(value)}"
         )
     if not instance.actions:
-        raise ValueError("a categorical policy needs at least one action")
+        raise ArgumentError("a categorical policy needs at least one action")
     if any(not (p >= 0) or math.isinf(p) for p in value):
-        raise ValueError(f"probabilities must be finite and ≥ 0, got {list(value)}")
+        raise ArgumentError(f"probabilities must be finite and ≥ 0, got {list(value)}")
     if abs(sum(value) - 1.0) > _TOLERANCE:
-        raise ValueError(f"probabilities must sum to 1, got {sum(value)!r} from {list(value)}")
+        raise ArgumentError(f"probabilities must sum to 1, got {sum(value)!r} from {list(value)}")
 
 
 @attrs.frozen
@@ -83,7 +85,7 @@ class Categorical(Generic[A]):
 
 def _unit(instance: Any, attribute: Any, value: float) -> None:
     if not 0.0 <= value <= 1.0:
-        raise ValueError(f"{attribute.name} must be a probability in [0, 1], got {value!r}")
+        raise ArgumentError(f"{attribute.name} must be a probability in [0, 1], got {value!r}")
 
 
 @attrs.frozen
@@ -129,7 +131,7 @@ class PolicyTable(Generic[K, A]):
         try:
             return self.table[k]
         except KeyError:
-            raise KeyError(
+            raise UnknownKeyError(
                 f"policy table has no entry for key {k!r}; keys: {list(self.table)}"
             ) from None
 

@@ -11,6 +11,8 @@ import zlib
 
 import numpy as np
 
+from ._errors import ArgumentError
+
 Seed = int | np.random.SeedSequence
 
 
@@ -19,7 +21,7 @@ def seed_sequence(seed: Seed | None) -> np.random.SeedSequence:
     if isinstance(seed, np.random.SeedSequence):
         return seed
     if seed is not None and (not isinstance(seed, int | np.integer) or seed < 0):
-        raise ValueError(f"seed must be an integer ≥ 0 or a numpy SeedSequence, got {seed!r}")
+        raise ArgumentError(f"seed must be an integer ≥ 0 or a numpy SeedSequence, got {seed!r}")
     return np.random.SeedSequence(seed)
 
 

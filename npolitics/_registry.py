@@ -14,7 +14,7 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
-from ._errors import NpoliticsError, ParameterError
+from ._errors import DefinitionError, NpoliticsError, ParameterError
 from ._params import Parameter, build_params, parameters
 from ._random import Seed
 from ._world import World
@@ -88,7 +88,7 @@ def load_world(name: str) -> WorldSpec[Any]:
         if ep.name == name:
             spec = ep.load()
             if not isinstance(spec, WorldSpec):
-                raise TypeError(f"entry point {name!r} ({ep.value}) is not a WorldSpec")
+                raise DefinitionError(f"entry point {name!r} ({ep.value}) is not a WorldSpec")
             return spec
     names = world_names()
     near = difflib.get_close_matches(name, names, n=3)

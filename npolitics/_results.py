@@ -10,6 +10,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from ._errors import ArgumentError
+
 FloatArray = npt.NDArray[np.float64]
 
 
@@ -47,7 +49,7 @@ class Results:
     def final(self) -> dict[str, float]:
         """Ω and every metric at the last sample time."""
         if not len(self):
-            raise ValueError("these results hold no samples")
+            raise ArgumentError("these results hold no samples")
         out = {"t": float(self.t[-1]), "omega": float(self.omega[-1])}
         out.update({k: float(v[-1]) for k, v in self.metrics.items()})
         return out
@@ -56,7 +58,7 @@ class Results:
     def concat(cls, parts: Sequence[Results]) -> Results:
         """The results of consecutive runs of one world, as if from one run."""
         if not parts:
-            raise ValueError("nothing to concatenate")
+            raise ArgumentError("nothing to concatenate")
         first = parts[0]
         return cls(
             world=first.world,

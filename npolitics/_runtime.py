@@ -29,6 +29,7 @@ import numpy as np
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
 from ._context import Context
+from ._errors import ArgumentError
 from ._kernel import DeliveryFailedError, Kernel, Round, Route
 from ._message import Address
 from ._random import python_random
@@ -182,7 +183,7 @@ async def observe(
     stream; when it is full the run waits for the reader (back-pressure): none is dropped.
     """
     if buffer < 0:
-        raise ValueError(f"buffer must be ≥ 0, got {buffer}")
+        raise ArgumentError(f"buffer must be ≥ 0, got {buffer}")
     send: MemoryObjectSendStream[Observation]
     send, receive = anyio.create_memory_object_stream[Observation](buffer)
     observers.append(send)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import pickle
 from typing import Any
 
+from ._errors import DefinitionError
+
 State = dict[str, Any]
 
 
@@ -68,7 +70,7 @@ def dump(state: Any, world: str) -> bytes:
         return pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, AttributeError, TypeError) as exc:
         # Typically a class or lambda defined inside a function: pickle cannot find it.
-        raise TypeError(
+        raise DefinitionError(
             f"world {world!r} cannot be snapshotted (run() snapshots it to roll back "
             f"a failed instant): {exc}. Define agent and message classes at module level "
             "and keep lambdas out of agent state, or run with rollback=False"

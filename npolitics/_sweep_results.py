@@ -19,6 +19,8 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from ._errors import ArgumentError
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
@@ -196,7 +198,7 @@ class ExperimentResults:
         elif path.suffix == ".csv":
             self.to_csv(path)
         else:
-            raise ValueError(f"results are saved as .parquet or .csv, not {path.name!r}")
+            raise ArgumentError(f"results are saved as .parquet or .csv, not {path.name!r}")
         return path
 
     def to_parquet(self, path: str | Path) -> None:
@@ -229,14 +231,14 @@ class ExperimentResults:
             table = pq.read_table(str(path))
             raw = (table.schema.metadata or {}).get(_META_KEY.encode())
             if raw is None:
-                raise ValueError(f"{path} holds no npolitics results (no description found)")
+                raise ArgumentError(f"{path} holds no npolitics results (no description found)")
             meta = json.loads(raw)
             frame = table.to_pandas()
         else:
             with open(path, newline="") as f:
                 first = f.readline()
                 if not first.startswith(_CSV_PREFIX):
-                    raise ValueError(f"{path} holds no npolitics results (no description line)")
+                    raise ArgumentError(f"{path} holds no npolitics results (no description line)")
                 meta = json.loads(first[len(_CSV_PREFIX) :])
                 frame = pd.read_csv(f)
         done = meta.pop("done")

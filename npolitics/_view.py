@@ -12,6 +12,8 @@ from typing import Any
 import attrs
 import numpy as np
 
+from ._errors import ArgumentError
+
 
 def _floats(values: Any) -> list[float]:
     return [float(v) for v in np.asarray(values, dtype=float).reshape(-1)]
@@ -38,9 +40,9 @@ class PointsView:
 
     def __attrs_post_init__(self) -> None:
         if len(self.x) != len(self.y):
-            raise ValueError(f"x has {len(self.x)} points but y has {len(self.y)}")
+            raise ArgumentError(f"x has {len(self.x)} points but y has {len(self.y)}")
         if self.group is not None and len(self.group) != len(self.x):
-            raise ValueError(f"group has {len(self.group)} entries for {len(self.x)} points")
+            raise ArgumentError(f"group has {len(self.group)} entries for {len(self.x)} points")
 
     def to_json(self) -> dict[str, Any]:
         """The view as plain JSON values."""
@@ -66,7 +68,7 @@ class MatrixView:
 
     def __attrs_post_init__(self) -> None:
         if self.values.ndim != 2:
-            raise ValueError(f"a matrix view needs a 2-D array, got shape {self.values.shape}")
+            raise ArgumentError(f"a matrix view needs a 2-D array, got shape {self.values.shape}")
 
     def to_json(self) -> dict[str, Any]:
         """The view as plain JSON values."""
@@ -89,7 +91,7 @@ class BarsView:
 
     def __attrs_post_init__(self) -> None:
         if len(self.labels) != len(self.values):
-            raise ValueError(f"{len(self.labels)} labels for {len(self.values)} values")
+            raise ArgumentError(f"{len(self.labels)} labels for {len(self.values)} values")
 
     def to_json(self) -> dict[str, Any]:
         """The view as plain JSON values."""

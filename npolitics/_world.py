@@ -22,7 +22,15 @@ import numpy as np
 
 from ._agent import Agent, Population
 from ._channel import channels
-from ._errors import DelayError, HandlerError, InvariantError, StopConditionError
+from ._errors import (
+    ArgumentError,
+    DefinitionError,
+    DelayError,
+    HandlerError,
+    InvariantError,
+    StopConditionError,
+    WorldStateError,
+)
 from ._kernel import Activation, DeliveryFailedError, Kernel, Order
 from ._message import Address, Tick
 from ._random import Seed, child, python_random, seed_sequence, stream
@@ -105,9 +113,9 @@ class World:
     def sampling(self, *, every: Time = 1, start: Time = 0) -> None:
         """Sample Ω and the metrics at ``start``, ``start + every``, … (``every`` > 0)."""
         if self._started:
-            raise RuntimeError("sampling can be set only before the world first runs")
+            raise WorldStateError("sampling can be set only before the world first runs")
         if not (isinstance(every, int | float) and every > 0 and math.isfinite(every)):
-            raise ValueError(f"sample_every must be a finite number > 0, got {every!r}")
+            raise ArgumentError(f"sample_every must be a finite number > 0, got {every!r}")
         self._sample_every = every
         self._sample_start = start
         self._next_sample = 0
@@ -118,9 +126,9 @@ class World:
         Returns what was added. Agents are then addressed as ``Address(name, index)``.
         """
         if not isinstance(name, str) or not name:
-            raise ValueError(f"a group name must be a non-empty string, got {name!r}")
+            raise ArgumentError(f"a group name must be a non-empty string, got {name!r}")
         if name in self._kernel.groups:
-            raise ValueError(f"world {self.name!r} already has a group named {name!r}")
+            raise ArgumentError(f"world {self.name!r} already has a group named {name!r}")
         self._kernel.add(
             name,
             agents,
@@ -158,7 +166,7 @@ class World:
     def metric(self, name: str, fn: Metric) -> None:
         """Record ``fn(world)`` (a float) at every sample time, as column ``name``."""
         if name in ("t", "omega", "run") or name in self._metrics:
-            raise ValueError(f"metric name {name!r} is taken")
+            raise ArgumentError(f"metric name {name!r} is taken")
         self._metrics[name] = fn
 
     def view(self, fn: Callable[[World], View]) -> None:
@@ -172,7 +180,7 @@ class World:
             return None
         view = self._view(self)
         if not isinstance(view, PointsView | MatrixView | BarsView):
-            raise TypeError(
+            raise DefinitionError(
                 f"world {self.name!r}: a view function must return a PointsView, MatrixView or "
                 f"BarsView, got {type(view).__qualname__}"
             )
@@ -186,7 +194,7 @@ class World:
         runs of a world that declares one stop where it holds.
         """
         if fn is not None and not callable(fn):
-            raise TypeError(f"a stop condition is a function of the world, got {fn!r}")
+            raise DefinitionError(f"a stop condition is a function of the world, got {fn!r}")
         self._stop = fn
 
     def invariant(self, name: str, fn: Invariant) -> None:
@@ -363,9 +371,9 @@ class World:
         instants, leaving the world consistent and resumable.
         """
         if realtime is not None and not (realtime > 0 and math.isfinite(realtime)):
-            raise ValueError(f"realtime must be a finite speed > 0, got {realtime!r}")
+            raise ArgumentError(f"realtime must be a finite speed > 0, got {realtime!r}")
         if handler_timeout is not None and not handler_timeout > 0:
-            raise ValueError(f"handler_timeout must be > 0 seconds, got {handler_timeout!r}")
+            raise ArgumentError(f"handler_timeout must be > 0 seconds, got {handler_timeout!r}")
         horizon = self._horizon(steps, until)
         kernel = self._kernel
         has_async = any(r.channel.is_async for r in kernel.by_key)
@@ -412,7 +420,7 @@ class World:
 
     def _start(self, horizon: Time, stop: Stop | None) -> Recorder:
         if stop is not None and not callable(stop):
-            raise TypeError(f"stop must be a function of the world, got {stop!r}")
+            raise DefinitionError(f"stop must be a function of the world, got {stop!r}")
         self._started = True
         self._running = True
         self._stopping = self._stop if stop is None else stop
@@ -526,20 +534,20 @@ class World:
     def _horizon(self, steps: int | None, until: Time | None) -> Time:
         now = self._kernel.now
         if steps is not None and until is not None:
-            raise ValueError("give steps= or until=, not both")
+            raise ArgumentError("give steps= or until=, not both")
         if steps is not None:
             if not isinstance(steps, int | np.integer) or isinstance(steps, bool) or steps < 0:
-                raise ValueError(f"steps must be an integer ≥ 0, got {steps!r}")
+                raise ArgumentError(f"steps must be an integer ≥ 0, got {steps!r}")
             base = now if now is not None else self._sample_start - 1
             return base + int(steps)
         if until is not None:
             if not isinstance(until, int | float | np.number) or math.isnan(until):
-                raise ValueError(f"until must be a number, got {until!r}")
+                raise ArgumentError(f"until must be a number, got {until!r}")
             if now is not None and until < now:
-                raise ValueError(f"until={until} is before the world's time now={now}")
+                raise ArgumentError(f"until={until} is before the world's time now={now}")
             return until
         if self._kernel.clocks:
-            raise ValueError("a world with a clock never runs dry: give steps= or until=")
+            raise ArgumentError("a world with a clock never runs dry: give steps= or until=")
         return math.inf
 
     def _expected(self, horizon: Time) -> int:
@@ -551,7 +559,7 @@ class World:
     def _refuse_async(self) -> None:
         for route in self._kernel.by_key:
             if route.channel.is_async:
-                raise TypeError(
+                raise DefinitionError(
                     f"channel {route.channel.name!r} of {route.group.agent_type.__qualname__} is "
                     "async: run this world with `await world.run_async(...)`"
                 )
@@ -666,10 +674,10 @@ class World:
         if the snapshot does not fit.
         """
         if not isinstance(snapshot, Snapshot):
-            raise TypeError(f"restore takes a Snapshot, got {type(snapshot).__qualname__}")
+            raise DefinitionError(f"restore takes a Snapshot, got {type(snapshot).__qualname__}")
         layout = self._kernel.layout()
         if snapshot.world != self.name or snapshot.layout != layout:
-            raise ValueError(
+            raise ArgumentError(
                 f"snapshot of world {snapshot.world!r} with groups {list(snapshot.layout[0])} "
                 f"and clocks {list(snapshot.layout[1])} does not fit world {self.name!r} with "
                 f"groups {list(layout[0])} and clocks {list(layout[1])}"

@@ -14,6 +14,7 @@ import anyio
 import attrs
 import pandas as pd
 
+from .._errors import ArgumentError
 from .._registry import WorldSpec
 from .._world import World
 
@@ -105,7 +106,7 @@ class Session:
     def set_speed(self, speed: float | None, tg: anyio.abc.TaskGroup) -> None:
         """Pace at ``speed`` sample intervals per second (None: as fast as possible)."""
         if speed is not None and not (speed > 0 and math.isfinite(speed)):
-            raise ValueError(
+            raise ArgumentError(
                 f"speed must be a number > 0 (sample intervals per second), got {speed}"
             )
         self.speed = speed

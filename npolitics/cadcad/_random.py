@@ -18,6 +18,7 @@ from typing import Protocol
 
 import numpy as np
 
+from .._errors import WorldStateError
 from .._random import child, stream
 
 current = threading.local()
@@ -39,7 +40,7 @@ def rng() -> np.random.Generator:
     try:
         run: HasRng = current.run
     except AttributeError:
-        raise RuntimeError(
+        raise WorldStateError(
             "npolitics.cadcad.rng() is the random stream of the run being simulated: call it "
             "from a policy or state update function while npolitics.cadcad.run runs the model"
         ) from None

@@ -104,7 +104,7 @@ def check_world(
     Call it from a plain test, not from inside a ``@given`` test.
     """
     if steps is not None and until is not None:
-        raise ValueError("give steps= or until=, not both")
+        raise npl.ArgumentError("give steps= or until=, not both")
     if steps is None and until is None:
         steps = 20
     build, name, param_strategy = _resolve(world, params, int_span, scale)
@@ -139,7 +139,7 @@ def check_world(
         try:
             built = build(seed=seed, **values)
             if not isinstance(built, npl.World):
-                raise TypeError(f"the factory returned {built!r}, not an npolitics.World")
+                raise npl.DefinitionError(f"the factory returned {built!r}, not an npolitics.World")
             instance = built
             for extra, fn in (invariants or {}).items():
                 instance.invariant(extra, fn)
@@ -166,7 +166,7 @@ def check_world(
     try:
         one_example()
     except _NoInvariantsError as exc:
-        raise ValueError(str(exc)) from None
+        raise npl.ArgumentError(str(exc)) from None
     except Exception as exc:
         if not failures:
             raise
@@ -187,7 +187,7 @@ def _resolve(
     if isinstance(world, npl.WorldSpec):
         return world, world.name, world_params(world, fixed, int_span=int_span, scale=scale)
     if not callable(world):
-        raise TypeError(
+        raise npl.DefinitionError(
             f"check_world takes a world name, a WorldSpec or a factory f(seed=..., **params), "
             f"got {world!r}"
         )

@@ -135,14 +135,14 @@ def chi_square(
     expected = {a: n * p for a, p in probs.items()}
     scarce = {a: e for a, e in expected.items() if e < 5}
     if scarce:
-        raise ValueError(
+        raise npl.ArgumentError(
             f"with n={n} draws, actions {list(scarce)} expect fewer than 5 draws each "
             f"({min(scarce.values()):.2g} at least); raise n to ≥ {_enough(probs):,}"
         )
     rng = np.random.default_rng(seed)
     drawn = draw(rng, n) if draw is not None else [distribution.sample(rng) for _ in range(n)]
     if len(drawn) != n:
-        raise ValueError(f"draw(rng, {n}) returned {len(drawn)} actions")
+        raise npl.ArgumentError(f"draw(rng, {n}) returned {len(drawn)} actions")
     counts = Counter(_plain(a) for a in drawn)
     impossible = {a: c for a, c in counts.items() if a not in probs}
     if impossible:

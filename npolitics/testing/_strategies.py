@@ -61,7 +61,7 @@ def _ints(info: npl.ParamInfo, default: Any, span: int) -> st.SearchStrategy[int
     lo = max(lows) if lows else (min(highs) - span if highs else min(anchor, 0))
     hi = min([*highs, lo + span])
     if hi < lo:
-        raise ValueError(f"parameter range {info.describe()} holds no integer")
+        raise npl.ArgumentError(f"parameter range {info.describe()} holds no integer")
     return st.integers(min_value=lo, max_value=hi)
 
 
@@ -149,7 +149,7 @@ def messages(message_type: type[T], **fields: Any) -> st.SearchStrategy[T]:
     strategy per field in ``fields`` to override one.
     """
     if not attrs.has(message_type):
-        raise TypeError(
+        raise npl.DefinitionError(
             f"{message_type.__qualname__} is not a message type: decorate it with @attrs.frozen"
         )
     attrs.resolve_types(message_type)
@@ -164,7 +164,7 @@ def messages(message_type: type[T], **fields: Any) -> st.SearchStrategy[T]:
             args[a.name] = st.from_type(a.type)
     unknown = sorted(set(fields) - {a.name for a in attrs.fields(message_type)})
     if unknown:
-        raise TypeError(f"{message_type.__qualname__} has no field(s) {unknown}")
+        raise npl.DefinitionError(f"{message_type.__qualname__} has no field(s) {unknown}")
     make = cast("Callable[..., T]", message_type)  # attrs.has narrowed it; it is still T's
     return st.builds(make, **args)
 

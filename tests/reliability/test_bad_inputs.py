@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+import npolitics as npl
+
 from .bad_inputs import ROWS, Row, table
 
 DOC = Path(__file__).parents[2] / "docs" / "reliability.md"
@@ -18,6 +20,8 @@ def test_bad_input(row: Row) -> None:
     with pytest.raises(row.error, match=re.escape(row.message)) as info:
         row.call()
     assert "\n" not in str(info.value).strip(), "an error message is one line"
+    if row.surface != "CLI":  # the command line's rows stand for its exit status and stderr
+        assert isinstance(info.value, npl.NpoliticsError), "npolitics' own errors say so"
 
 
 def test_ids_are_unique() -> None:
