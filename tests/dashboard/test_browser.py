@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -15,10 +16,22 @@ from typing import Any
 import pytest
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _missing(reason: str) -> None:
+    """Skip the module, saying why; where CI requires the browser tests, fail instead."""
+    if os.environ.get("NPOLITICS_REQUIRE_BROWSER"):
+        pytest.fail(f"{reason}, and NPOLITICS_REQUIRE_BROWSER is set", pytrace=False)
+    pytest.skip(reason, allow_module_level=True)
+
+
 if CHROMIUM is None:
-    pytest.skip("no Chromium installed (apt-get install chromium)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api")
-pytest.importorskip("hypercorn")
+    _missing("no Chromium installed (apt-get install chromium)")
+try:
+    import hypercorn  # noqa: F401 - the server the tests start
+    from playwright import sync_api
+except ImportError as exc:
+    _missing(f"the browser tests need playwright and hypercorn (the dev extra): {exc}")
 
 from .walkers import walkers  # noqa: E402
 
