@@ -3,11 +3,12 @@
 Each experiment of the notebook (seeds/000_4d17e6a3d30933e7.txt) is one function below with
 the notebook's settings; each saves the notebook's figure (work rate per worker over ticks).
 
-    python examples/knowledge_office.py [OUT_DIR] [--quick] [--grand]
+    python examples/knowledge_office.py [OUT_DIR] [--full | --quick | --scale=N] [--grand]
 
-``--quick`` divides every run length by 100 (a smoke run: the curves are too short to show
-the notebook's findings); ``--grand`` adds the two 1000-worker grand
-experiments (minutes of CPU each). The first grand experiment is also one CLI line:
+By default every run is a fiftieth of the notebook's length (the whole script in about 15 s;
+the curves are short, so the slower findings show only with ``--full``, which runs the
+notebook's lengths: minutes); ``--quick`` runs a five-hundredth (a smoke run), and
+``--scale=N`` an N-th; ``--grand`` adds the two 1000-worker grand experiments (minutes of CPU each). The first grand experiment is also one CLI line:
 
     npolitics run knowledge-office -p variant=forgetful,sociable,database \\
         -p workers=1000 -p facts_per_worker=1000 --steps 10000 --plot grand.png
@@ -138,7 +139,10 @@ def main(argv: list[str]) -> None:
     args = [a for a in argv if not a.startswith("--")]
     out = Path(args[0] if args else "knowledge_office_figures")
     out.mkdir(parents=True, exist_ok=True)
-    SCALE = 100 if "--quick" in flags else 1
+    SCALE = 500 if "--quick" in flags else 1 if "--full" in flags else 50
+    for flag in flags:
+        if flag.startswith("--scale="):
+            SCALE = int(flag.removeprefix("--scale="))
     researcher(out)
     curves = forgetful(out)
     forgetful_long(out)

@@ -128,7 +128,7 @@ def notebook(quick: bool) -> None:
     assert spec.loader is not None
     example = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(example)
-    example.main([str(OUT), *(["--quick"] if quick else [])])
+    example.main([str(OUT), "--scale=10" if quick else "--full"])
 
 
 if __name__ == "__main__":
