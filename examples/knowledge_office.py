@@ -8,7 +8,8 @@ the notebook's settings; each saves the notebook's figure (work rate per worker 
 By default every run is a fiftieth of the notebook's length (the whole script in about 15 s;
 the curves are short, so the slower findings show only with ``--full``, which runs the
 notebook's lengths: minutes); ``--quick`` runs a five-hundredth (a smoke run), and
-``--scale=N`` an N-th; ``--grand`` adds the two 1000-worker grand experiments (minutes of CPU each). The first grand experiment is also one CLI line:
+``--scale=N`` an N-th; ``--grand`` adds the two 1000-worker grand experiments (minutes of
+CPU each). The first grand experiment is also one CLI line:
 
     npolitics run knowledge-office -p variant=forgetful,sociable,database \\
         -p workers=1000 -p facts_per_worker=1000 --steps 10000 --plot grand.png
