@@ -36,7 +36,7 @@ from ._errors import (
 )
 from ._groups import AgentList, DeliveryError, Group, make_group
 from ._message import Address, Batch, Tick
-from ._scheduler import Chunk, Outbox, Queue, Slot, Sweep, Time
+from ._scheduler import Chunk, Outbox, Queue, Slot, Sweep, Time, is_time
 
 Order = Literal["fixed", "shuffled"]
 Activation = Literal["simultaneous", "sequential"]
@@ -192,9 +192,9 @@ class Kernel:
                 f"channel {channel!r} of group {group!r} accepts {route.accepts.__qualname__}; "
                 f"a clock sends Tick (a {activation} clock drives only channels accepting Tick)"
             )
-        if not _is_time(every) or not every > 0:
+        if not is_time(every) or not every > 0:
             raise ArgumentError(f"a clock's period must be a finite number > 0, got {every!r}")
-        if not _is_time(start):
+        if not is_time(start):
             raise ArgumentError(f"a clock's start must be a finite time, got {start!r}")
         key = _CLOCK_KEY + len(self.clocks)
         self.clocks[key] = Clock(key, route, every, order, activation)
@@ -483,10 +483,6 @@ def _decode(chunk: Any) -> Chunk:
 
 def _either(options: Sequence[str]) -> str:
     return " or ".join(repr(o) for o in options)
-
-
-def _is_time(x: Any) -> bool:
-    return not isinstance(x, bool) and isinstance(x, int | float | np.number) and math.isfinite(x)
 
 
 def _agent_index(group: str, index: Any, size: int) -> int:

@@ -9,6 +9,7 @@ instant. Within a channel, chunks keep the order in which they were sent.
 from __future__ import annotations
 
 import heapq
+import math
 from typing import Any, Protocol, TypeAlias
 
 import attrs
@@ -18,6 +19,11 @@ import numpy.typing as npt
 from ._message import Batch
 
 Time: TypeAlias = float | int
+
+
+def is_time(x: Any) -> bool:
+    """Whether ``x`` is a time: a finite int or float (numpy's too), not a bool."""
+    return not isinstance(x, bool) and isinstance(x, int | float | np.number) and math.isfinite(x)
 
 
 @attrs.frozen

@@ -36,7 +36,7 @@ from ._message import Address, Tick
 from ._random import Seed, child, python_random, seed_sequence, stream
 from ._results import Recorder, Results
 from ._runtime import Observation, instant_async, observe
-from ._scheduler import Time
+from ._scheduler import Time, is_time
 from ._state import dump
 from ._view import BarsView, MatrixView, PointsView, View
 from ._wellbeing import Omega, aggregate
@@ -218,11 +218,7 @@ class World:
                 f"the world has run through t={now}: say when the message is due, "
                 f"with at= a time after {now}"
             )
-        if at is not None and (
-            isinstance(at, bool)
-            or not isinstance(at, int | float | np.number)
-            or not math.isfinite(at)
-        ):
+        if at is not None and not is_time(at):
             raise DelayError(f"at must be a finite time, got {at!r}")
         when = self._sample_start if at is None else at
         if now is not None and when <= now:
