@@ -101,6 +101,19 @@ def open_dashboard(browser: object, server: str) -> object:
     return page
 
 
+def create_run(page: Any) -> str:
+    """Click "Create run" and return the new row's id, once its row is on the page.
+
+    The page also lists the runs earlier tests made on this server, so the new row is the
+    one past those, not whichever row happens to be last while the request is in flight.
+    """
+    before = page.eval_on_selector_all("#run-rows tr", "rows => rows.length")
+    page.click("#create")
+    row = f"#run-rows tr:nth-child({before + 1})"
+    page.wait_for_selector(f"{row} .start:enabled")
+    return str(page.eval_on_selector(row, "row => row.id"))
+
+
 @pytest.mark.slow
 def test_set_parameters_run_and_read_omega(server: str, browser: object) -> None:
     """A user sets walkers=30, seed 4, 25 samples, runs, sees the chart fill and reads Ω."""
@@ -108,16 +121,17 @@ def test_set_parameters_run_and_read_omega(server: str, browser: object) -> None
     page.fill("#params input[name=walkers]", "30")
     page.fill("#seed", "4")
     page.fill("#steps", "25")
-    page.click("#create")
-    page.wait_for_selector("#run-1 .start")
-    page.click("#run-1 .start")
+    run_id = create_run(page)
+    page.click(f"#{run_id} .start")
     page.wait_for_function(
-        "document.querySelector('#run-1 .omega').dataset.samples === '25'"
-        " && document.querySelector('#run-1 .status').textContent === 'done'"
+        f"document.querySelector('#{run_id} .omega').dataset.samples === '25'"
+        f" && document.querySelector('#{run_id} .status').textContent === 'done'"
     )
-    points = page.get_attribute("#chart-omega canvas", "data-points")
-    assert points == "25"
-    shown = float(page.get_attribute("#run-1 .omega", "data-value"))
+    listed = page.eval_on_selector_all(  # the chart draws every run on the page
+        "#run-rows .omega", "cells => cells.reduce((n, c) => n + Number(c.dataset.samples), 0)"
+    )
+    assert page.get_attribute("#chart-omega canvas", "data-points") == str(listed)
+    shown = float(page.get_attribute(f"#{run_id} .omega", "data-value"))
     expected = walkers(seed=4, walkers=30).run(steps=25).final()["omega"]
     assert shown == expected
     assert page.get_attribute("#view", "data-kind") == "points"
@@ -138,9 +152,7 @@ def test_bad_input_shows_the_cli_message_on_the_page(server: str, browser: objec
 def test_closing_a_tab_does_not_stop_the_run(server: str, browser: object) -> None:
     watcher: Any = open_dashboard(browser, server)
     watcher.fill("#steps", "400")
-    watcher.click("#create")
-    watcher.wait_for_selector("#run-rows tr:last-child .start")
-    run_id = watcher.eval_on_selector("#run-rows tr:last-child", "row => row.id")
+    run_id = create_run(watcher)
     watcher.fill(f"#{run_id} .speed", "200")
     watcher.dispatch_event(f"#{run_id} .speed", "change")
     watcher.click(f"#{run_id} .start")
