@@ -28,9 +28,11 @@ from ._errors import WellbeingError as WellbeingError
 from ._errors import WorldStateError as WorldStateError
 from ._experiment import Experiment as Experiment
 from ._experiment import ExperimentInterrupted as ExperimentInterrupted
+from ._grid import Grid as Grid
 from ._message import Address as Address
 from ._message import Batch as Batch
 from ._message import Tick as Tick
+from ._network import Network as Network
 from ._params import Parameter as Parameter
 from ._params import ParamInfo as ParamInfo
 from ._params import param as param
@@ -77,10 +79,12 @@ __all__ = [
     "Experiment",
     "ExperimentInterrupted",
     "ExperimentResults",
+    "Grid",
     "HandlerError",
     "InvariantError",
     "MatrixView",
     "MessageTypeError",
+    "Network",
     "NpoliticsError",
     "Observation",
     "Omega",
