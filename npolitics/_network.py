@@ -421,9 +421,11 @@ class Network:
             at = _integers(np.atleast_1d(np.asarray(nodes)), "nodes")
             _check_nodes(at, self.n, "nodes")
         degree = self.degree[at]
-        pick = rng.integers(np.maximum(degree, 1))
-        chosen = self.indices[np.minimum(self.indptr[at] + pick, self.indices.size - 1)]
-        return np.where(degree > 0, chosen, -1)
+        pick = rng.integers(np.maximum(degree, 1))  # one draw per node, even without neighbours
+        has = degree > 0
+        chosen = np.full(at.size, -1, np.int64)
+        chosen[has] = self.indices[self.indptr[at[has]] + pick[has]]
+        return chosen
 
     def _values(self, values: npt.ArrayLike) -> npt.NDArray[Any]:
         v = np.asarray(values)
