@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.resources
 import io
 import itertools
 import json
 import math
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,7 @@ from ._session import Session
 STATIC = Path(__file__).parent / "static"
 FRAME_INTERVAL = 0.1  # seconds: at most ten frames a second per tab
 VIEW_INTERVAL = 0.25  # seconds between views of the society sent to one tab
+PLOTLY_MISSING = "the charts need plotly (its bundled plotly.js): pip install 'npolitics[serve]'"
 
 
 def create_app(worlds: Mapping[str, WorldSpec[Any]] | None = None) -> Starlette:
@@ -56,6 +59,21 @@ def create_app(worlds: Mapping[str, WorldSpec[Any]] | None = None) -> Starlette:
 
     async def index(request: Request) -> Response:
         return FileResponse(STATIC / "index.html")
+
+    async def plotly_js(request: Request) -> Response:
+        found = _plotly_js()
+        if found is None:
+            raise _RefusedError(501, PLOTLY_MISSING)
+        if not isinstance(found, Path):  # plotly inside a zip archive
+            return Response(found.read_bytes(), media_type="text/javascript")
+        # Revalidated on each load (no-cache), so an upgraded plotly shows at once, and an
+        # unchanged one is not sent again: its 4.8 MB are answered by a 304.
+        headers = {"Cache-Control": "no-cache"}
+        response = FileResponse(found, headers=headers, stat_result=found.stat())
+        etag = response.headers["etag"]
+        if etag in request.headers.get("if-none-match", "").replace("W/", "").split(", "):
+            return Response(status_code=304, headers={"ETag": etag, **headers})
+        return response
 
     async def list_worlds(request: Request) -> Response:
         return JSONResponse(
@@ -169,6 +187,7 @@ def create_app(worlds: Mapping[str, WorldSpec[Any]] | None = None) -> Starlette:
     return Starlette(
         routes=[
             Route("/", index),
+            Route("/vendor/plotly.min.js", plotly_js),
             Route("/api/worlds", list_worlds),
             Route("/api/runs", list_runs, methods=["GET"]),
             Route("/api/runs", create_run, methods=["POST"]),
@@ -193,23 +212,39 @@ class _RefusedError(Exception):
 
 
 async def _frames(run: Session) -> AsyncIterator[str]:
-    """Server-sent events for one tab: new samples, status and view, at a bounded rate."""
+    """Server-sent events for one tab: new samples, status and view, at a bounded rate.
+
+    Each frame says at which sample its samples start (``from``): after a reset (a new
+    samples list) the stream starts again at 0, and the tab drops what it had from there.
+    """
     cursor = 0
+    seen = run.samples
     last_view = -math.inf
     while True:
         changed = run.changed
-        fresh = run.samples[cursor:]
+        if run.samples is not seen:
+            cursor, seen = 0, run.samples
+        fresh = seen[cursor:]
+        payload: dict[str, Any] = {"run": run.summary(), "from": cursor, "samples": fresh}
         cursor += len(fresh)
-        payload: dict[str, Any] = {"run": run.summary(), "samples": fresh}
         now = anyio.current_time()
         if now - last_view >= VIEW_INTERVAL:
             payload["view"] = run.view()
             last_view = now
         yield f"data: {json.dumps(payload, allow_nan=False)}\n\n"
         await anyio.sleep(FRAME_INTERVAL)
-        if cursor == len(run.samples) and not changed.is_set():
+        if run.samples is seen and cursor == len(seen) and not changed.is_set():
             with anyio.move_on_after(1.0):
                 await changed.wait()
+
+
+def _plotly_js() -> Traversable | None:
+    """plotly.js as bundled by the installed plotly package (the ``serve`` extra), if any."""
+    try:
+        found = importlib.resources.files("plotly") / "package_data" / "plotly.min.js"
+    except ModuleNotFoundError:
+        return None
+    return found if found.is_file() else None
 
 
 def _describe(name: str, spec: WorldSpec[Any]) -> dict[str, Any]:

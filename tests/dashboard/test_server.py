@@ -15,7 +15,7 @@ pytest.importorskip("httpx2", reason="the dashboard tests use Starlette's TestCl
 
 from starlette.testclient import TestClient
 
-from npolitics._dashboard import create_app
+from npolitics._dashboard import _app, create_app
 
 from .walkers import walkers
 
@@ -43,6 +43,36 @@ def test_the_page_and_its_assets_ship_in_the_package(client: TestClient) -> None
     assert "http" not in page.replace("http-equiv", "")
     assert client.get("/static/app.js").status_code == 200
     assert client.get("/static/app.css").status_code == 200
+
+
+def test_plotly_js_comes_from_the_installed_plotly_package(client: TestClient) -> None:
+    """The charts' library is the plotly package's bundled plotly.js, served from here."""
+    pytest.importorskip("plotly")
+    assert '"/vendor/plotly.min.js"' in client.get("/static/app.js").text
+    response = client.get("/vendor/plotly.min.js")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/javascript")
+    assert response.content.lstrip().startswith(b"/**\n* plotly.js v")
+    bundled = _app._plotly_js()
+    assert bundled is not None
+    assert response.content == bundled.read_bytes()
+    again = client.get("/vendor/plotly.min.js", headers={"If-None-Match": response.headers["etag"]})
+    assert again.status_code == 304  # 4.8 MB sent once per browser, revalidated after
+    assert again.content == b""
+
+
+def test_without_plotly_the_script_route_says_how_to_get_it(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page still loads; its script route names the extra that installs plotly."""
+    monkeypatch.setattr(_app, "_plotly_js", lambda: None)
+    response = client.get("/vendor/plotly.min.js")
+    assert response.status_code == 501
+    assert response.json()["error"] == (
+        "the charts need plotly (its bundled plotly.js): pip install 'npolitics[serve]'"
+    )
+    assert client.get("/").status_code == 200
+    assert "pip install 'npolitics[serve]'" in client.get("/").text  # the page's notice
 
 
 def test_forms_come_from_the_declared_parameters(client: TestClient) -> None:
@@ -119,10 +149,34 @@ def test_the_stream_sends_samples_status_and_view(client: TestClient) -> None:
     with client.stream("GET", f"/api/runs/{run}/events") as stream:
         line = next(line for line in stream.iter_lines() if line.startswith("data: "))
     frame = json.loads(line[len("data: ") :])
+    assert frame["from"] == 0
     assert len(frame["samples"]) == 30
     assert frame["run"]["status"] == "done"
     assert frame["view"]["kind"] == "points"
     assert len(frame["view"]["x"]) == 50
+
+
+def test_after_a_reset_the_stream_starts_again_at_the_first_sample(client: TestClient) -> None:
+    """A tab that watched a run before its reset gets the new run's samples from 0, all of them."""
+    run = client.post("/api/runs", json={"world": "walkers", "seed": 2, "steps": 20}).json()["id"]
+    client.post(f"/api/runs/{run}/start")
+    wait_for(client, run, "done")
+    frames = []
+    with client.stream("GET", f"/api/runs/{run}/events") as stream:
+        for line in stream.iter_lines():
+            if not line.startswith("data: "):
+                continue
+            frames.append(json.loads(line[len("data: ") :]))
+            if len(frames) == 1:
+                client.post(f"/api/runs/{run}/reset")
+                client.post(f"/api/runs/{run}/start")
+            elif sum(len(f["samples"]) for f in frames[1:]) == 20:
+                break
+    assert frames[0]["from"] == 0
+    assert len(frames[0]["samples"]) == 20
+    again = [f for f in frames[1:] if f["samples"]]
+    assert again[0]["from"] == 0  # not 20: the reset run's samples are sent from the first
+    assert [s for f in again for s in f["samples"]] == frames[0]["samples"]  # same seed
 
 
 def test_a_crashed_handler_shows_its_error_and_the_server_keeps_going(client: TestClient) -> None:

@@ -1,9 +1,10 @@
 // The npolitics dashboard: forms from the worlds' declared parameters, runs streamed by
-// server-sent events, canvas charts overlaying every run, and the world's view of its society.
+// server-sent events, plotly charts overlaying every run (plotly.js as bundled by the
+// installed plotly package, served by the dashboard itself), and the world's view of its society.
 "use strict";
 
 const COLORS = ["#3f51b5", "#e65100", "#2e7d32", "#ad1457", "#00838f", "#6d4c41", "#5e35b1", "#c0ca33"];
-const state = { worlds: {}, runs: new Map(), streams: new Map() };
+const state = { worlds: {}, runs: new Map(), streams: new Map(), charts: new Map() };
 
 const $ = (id) => document.getElementById(id);
 
@@ -87,7 +88,8 @@ async function createRun() {
 function addRun(summary) {
   if (state.runs.has(summary.id)) return;
   const color = COLORS[(Number(summary.id) - 1) % COLORS.length];
-  const run = { ...summary, color, samples: [], view: null };
+  // drawn: how many of its samples the charts show; cleared: the charts must drop them all.
+  const run = { ...summary, color, samples: [], view: null, drawn: 0, cleared: false };
   state.runs.set(summary.id, run);
   $("view-run").add(new Option(`run ${summary.id}`, summary.id));
   $("view-run").value = summary.id;
@@ -95,7 +97,7 @@ function addRun(summary) {
   row.id = `run-${summary.id}`;
   row.innerHTML = `
     <td><span class="swatch" style="background:${color}"></span></td>
-    <td title="${escapeHtml(JSON.stringify(summary.params))}">${summary.id} · ${escapeHtml(summary.world)}
+    <td class="name" title="${escapeHtml(JSON.stringify(summary.params))}">${summary.id} · ${escapeHtml(summary.world)}
       <div class="muted">seed ${summary.seed} ${escapeHtml(describeParams(summary.params))}</div></td>
     <td class="status"></td><td class="now"></td><td class="omega"></td>
     <td>
@@ -117,6 +119,7 @@ function addRun(summary) {
     control(summary.id, "speed", { speed: e.target.value || null }));
   follow(summary.id);
   updateRow(run);
+  scheduleCharts();  // its trace and legend entry, empty until samples arrive
 }
 
 function describeParams(params) {
@@ -128,10 +131,9 @@ async function control(id, action, body = {}) {
   try {
     const summary = await api(`/api/runs/${id}/${action}`, { method: "POST", body });
     const run = state.runs.get(id);
-    if (action === "reset") { run.samples = []; run.view = null; }
-    Object.assign(run, summary);
+    if (!run) return;
+    Object.assign(run, summary);  // a reset's samples are dropped by the stream's next frame
     updateRow(run);
-    drawCharts();
   } catch (err) {
     $("error").textContent = err.message;
   }
@@ -144,7 +146,7 @@ async function removeRun(id) {
   state.runs.delete(id);
   $(`run-${id}`)?.remove();
   [...$("view-run").options].find((o) => o.value === id)?.remove();
-  drawCharts();
+  scheduleCharts();
 }
 
 function follow(id) {
@@ -154,12 +156,18 @@ function follow(id) {
     const frame = JSON.parse(event.data);
     const run = state.runs.get(id);
     if (!run) return;
-    if (frame.run.sample_count < run.samples.length) run.samples = [];  // a reset from another tab
+    if (frame.from < run.samples.length) {  // a reset (from any tab), or the stream reconnected
+      run.samples.length = frame.from;
+      run.drawn = 0;
+      run.cleared = true;
+      if (frame.from === 0) run.view = null;
+      scheduleCharts();
+    }
     Object.assign(run, frame.run);
     run.samples.push(...frame.samples);
     if ("view" in frame) run.view = frame.view;
     updateRow(run);
-    if (frame.samples.length) drawCharts();
+    if (frame.samples.length) scheduleCharts();
     if ($("view-run").value === id) drawView(run);
   };
 }
@@ -184,73 +192,154 @@ function updateRow(run) {
 }
 
 // -- charts ------------------------------------------------------------------------------
+// One plotly chart per metric (Ω first), one trace per run, coloured and named as its row.
+// Samples are appended where they arrive (Plotly.extendTraces), at most once an animation
+// frame for all the runs that streamed meanwhile; plotly gives the ticks, hover, zoom and
+// legend.
+
+// Nothing leaves the machine: no plotly logo link, no "Share chart" upload to Plotly Cloud.
+const CHART_CONFIG = {
+  responsive: true,
+  displaylogo: false,
+  showSendToCloud: false,
+  plotlyServerURL: "",
+  modeBarButtonsToRemove: ["select2d", "lasso2d"],
+};
+let chartsScheduled = false;
+
+function runName(run) {
+  return `run ${run.id} · ${run.world}`;
+}
+
+function metricName(column) {
+  return column === "omega" ? "Ω" : column;
+}
+
+function scheduleCharts() {
+  if (chartsScheduled) return;
+  chartsScheduled = true;
+  requestAnimationFrame(() => {
+    chartsScheduled = false;
+    drawCharts();
+  });
+}
+
+// plotly.js is 4.8 MB: it loads after the page's own script, so the form and the runs do
+// not wait for it; the charts are drawn once it is there.
+function loadPlotly() {
+  const script = document.createElement("script");
+  script.src = "/vendor/plotly.min.js";
+  script.onload = () => (typeof Plotly === "undefined" ? plotlyMissing() : drawCharts());
+  script.onerror = plotlyMissing;
+  document.head.appendChild(script);
+}
+
+function plotlyMissing() {
+  $("charts-missing").hidden = false;
+}
 
 function drawCharts() {
-  const grid = $("chart-grid");
+  if (typeof Plotly === "undefined") return;  // still loading, or missing (said on the page)
+  const runs = [...state.runs.values()];
   const columns = [];
-  for (const run of state.runs.values()) {
+  for (const run of runs) {
     for (const c of run.columns.slice(1)) if (!columns.includes(c)) columns.push(c);
   }
-  for (const column of columns) {
-    let box = document.getElementById(`chart-${column}`);
-    if (!box) {
-      box = document.createElement("div");
-      box.className = "chart";
-      box.id = `chart-${column}`;
-      box.innerHTML = `<h3>${column === "omega" ? "Ω" : escapeHtml(column)}
-        <span class="downloads"></span></h3><canvas width="640" height="300"></canvas>`;
-      grid.appendChild(box);
-    }
-    const selected = $("view-run").value;
-    const links = box.querySelector(".downloads");
-    const query = `plot.png?metric=${encodeURIComponent(column)}`;
-    links.innerHTML = selected
-      ? `run ${selected}: <a href="/api/runs/${selected}/${query}">PNG</a>
-         <a href="/api/runs/${selected}/${query.replace("png", "svg")}">SVG</a>`
-      : "";
-    lineChart(box.querySelector("canvas"), column);
+  columns.sort((a, b) => (b === "omega") - (a === "omega"));
+  for (const [column, chart] of state.charts) {
+    if (columns.includes(column)) continue;
+    Plotly.purge(chart.plot);
+    chart.box.remove();
+    state.charts.delete(column);
   }
-  for (const box of [...grid.children]) {
-    if (!columns.includes(box.id.slice("chart-".length))) box.remove();
+  const grid = $("chart-grid");
+  columns.forEach((column, i) => {
+    const chart = state.charts.get(column) || newChart(column);
+    if (grid.children[i] !== chart.box) grid.insertBefore(chart.box, grid.children[i] || null);
+    syncChart(chart, column, runs.filter((run) => run.columns.includes(column)));
+  });
+  for (const run of runs) {
+    run.drawn = run.samples.length;
+    run.cleared = false;
+  }
+  updateDownloads();
+}
+
+function newChart(column) {
+  const box = document.createElement("div");
+  box.className = "chart";
+  box.id = `chart-${column}`;
+  box.innerHTML = `<h3>${escapeHtml(metricName(column))} <span class="downloads"></span></h3><div class="plot"></div>`;
+  $("chart-grid").appendChild(box);  // in the page first, so plotly sizes it to its column
+  const chart = { box, plot: box.querySelector(".plot"), runs: [] };  // runs: run id per trace
+  const axis = { automargin: true, gridcolor: "#e3e6ec", zeroline: false, linecolor: "#c9ced8" };
+  Plotly.newPlot(chart.plot, [], {
+    height: 300,
+    margin: { l: 8, r: 8, t: 8, b: 8 },  // automargin makes room for the tick labels
+    font: { family: "system-ui, sans-serif", size: 11, color: "#1d2433" },
+    xaxis: { ...axis, title: { text: "t" }, hoverformat: ".6~g" },
+    yaxis: { ...axis, title: { text: metricName(column) }, hoverformat: ".6~g" },
+    hovermode: "x unified",
+    hoverlabel: { namelength: -1 },
+    showlegend: true,  // even for one run
+    legend: { orientation: "h", x: 0, xanchor: "left", yref: "container", y: 0, yanchor: "bottom" },
+    paper_bgcolor: "#fff",
+    plot_bgcolor: "#fff",
+  }, CHART_CONFIG);
+  state.charts.set(column, chart);
+  return chart;
+}
+
+function trace(run, column, samples) {
+  return {
+    type: "scatter",
+    mode: "lines",
+    uid: `run-${run.id}`,
+    name: runName(run),
+    line: { color: run.color, width: 1.6 },
+    x: samples.map((s) => s.t),
+    y: samples.map((s) => s[column] ?? null),
+  };
+}
+
+// Bring one chart's traces in line with the runs that have its metric: drop removed runs,
+// add new ones (with what the other charts already show), empty reset ones, append samples.
+function syncChart(chart, column, runs) {
+  const ids = runs.map((run) => run.id);
+  const gone = chart.runs.flatMap((id, i) => (ids.includes(id) ? [] : [i]));
+  if (gone.length) {
+    Plotly.deleteTraces(chart.plot, gone);
+    chart.runs = chart.runs.filter((id) => ids.includes(id));
+  }
+  const fresh = runs.filter((run) => !chart.runs.includes(run.id));
+  if (fresh.length) {
+    Plotly.addTraces(chart.plot, fresh.map((run) => trace(run, column, run.samples.slice(0, run.drawn))));
+    chart.runs.push(...fresh.map((run) => run.id));
+  }
+  const cleared = runs.filter((run) => run.cleared).map((run) => chart.runs.indexOf(run.id));
+  if (cleared.length) {
+    Plotly.restyle(chart.plot, { x: cleared.map(() => []), y: cleared.map(() => []) }, cleared);
+  }
+  const growing = runs.filter((run) => run.samples.length > run.drawn);
+  if (growing.length) {
+    const added = growing.map((run) => trace(run, column, run.samples.slice(run.drawn)));
+    Plotly.extendTraces(
+      chart.plot,
+      { x: added.map((t) => t.x), y: added.map((t) => t.y) },
+      growing.map((run) => chart.runs.indexOf(run.id)),
+    );
   }
 }
 
-function lineChart(canvas, column) {
-  const ctx = canvas.getContext("2d");
-  const W = canvas.width, H = canvas.height, pad = { l: 56, r: 10, t: 10, b: 28 };
-  ctx.clearRect(0, 0, W, H);
-  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity, points = 0;
-  for (const run of state.runs.values()) {
-    for (const s of run.samples) {
-      const y = s[column];
-      if (y === null || y === undefined) continue;
-      x0 = Math.min(x0, s.t); x1 = Math.max(x1, s.t); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
-      points += 1;
-    }
-  }
-  canvas.dataset.points = String(points);
-  if (!points) return;
-  if (x1 === x0) x1 = x0 + 1;
-  if (y1 === y0) { y0 -= 1; y1 += 1; }
-  const sx = (x) => pad.l + ((x - x0) / (x1 - x0)) * (W - pad.l - pad.r);
-  const sy = (y) => H - pad.b - ((y - y0) / (y1 - y0)) * (H - pad.t - pad.b);
-  ctx.strokeStyle = "#c9ced8"; ctx.fillStyle = "#6b7385"; ctx.font = "11px system-ui"; ctx.lineWidth = 1;
-  for (let k = 0; k <= 4; k++) {
-    const y = y0 + (k / 4) * (y1 - y0);
-    ctx.beginPath(); ctx.moveTo(pad.l, sy(y)); ctx.lineTo(W - pad.r, sy(y)); ctx.stroke();
-    ctx.fillText(formatNumber(y), 4, sy(y) + 4);
-    const x = x0 + (k / 4) * (x1 - x0);
-    ctx.fillText(formatNumber(x), sx(x) - 10, H - 8);
-  }
-  for (const run of state.runs.values()) {
-    ctx.strokeStyle = run.color; ctx.lineWidth = 1.6; ctx.beginPath();
-    let started = false;
-    for (const s of run.samples) {
-      const y = s[column];
-      if (y === null || y === undefined) { started = false; continue; }
-      if (started) ctx.lineTo(sx(s.t), sy(y)); else { ctx.moveTo(sx(s.t), sy(y)); started = true; }
-    }
-    ctx.stroke();
+// Each chart offers the server's PNG and SVG of its metric for the run chosen below.
+function updateDownloads() {
+  const selected = $("view-run").value;
+  for (const [column, chart] of state.charts) {
+    const query = `metric=${encodeURIComponent(column)}`;
+    chart.box.querySelector(".downloads").innerHTML = selected
+      ? `run ${escapeHtml(selected)}: <a href="/api/runs/${selected}/plot.png?${query}">PNG</a>
+         <a href="/api/runs/${selected}/plot.svg?${query}">SVG</a>`
+      : "";
   }
 }
 
@@ -332,10 +421,11 @@ $("create").addEventListener("click", createRun);
 $("view-run").addEventListener("change", () => {
   const run = state.runs.get($("view-run").value);
   if (run) drawView(run);
-  drawCharts();
+  updateDownloads();
 });
 // Runs that already exist (started in another tab) are listed before new ones can be made,
 // so rows stay in the order the runs were created.
 Promise.all([loadWorlds(), api("/api/runs").then((data) => data.runs.forEach(addRun))])
   .then(() => { $("create").disabled = false; })
   .catch((err) => { $("error").textContent = err.message; });
+loadPlotly();
