@@ -330,10 +330,18 @@ def _cadcad_error(name: str) -> type[BaseException]:
     return error
 
 
+def _taken() -> npl.Grid:
+    """A 3 × 3 grid for 4 agents, with agents 0 and 1 on cells 0 and 1."""
+    grid = npl.Grid(3, 3, agents=4)
+    grid.place([0, 1], [0, 1])
+    return grid
+
+
 COINS = "experiment_worlds:coins"
 K = "kernel"
 P = "parameters"
 POL = "policies"
+SP = "spaces"
 E = "experiment"
 C = "CLI"
 W = "worlds"
@@ -523,6 +531,36 @@ ROWS: list[Row] = [
         "p must be a probability in [0, 1]", lambda: npl.Bernoulli(math.nan)),
     Row("policy-table-missing", POL, "PolicyTable.given(m, ψ) with no entry", KeyError,
         "policy table has no entry for key 1", policy_table_missing_key),
+    # Spaces
+    Row("network-negative-node", SP, "Network.from_edges([(0, -1)], n=3)", ValueError,
+        "edges must be node indices ≥ 0, got -1",
+        lambda: npl.Network.from_edges([(0, -1)], n=3)),
+    Row("network-node-range", SP, "Network.from_edges([(0, 3)], n=3)", ValueError,
+        "node 3 is out of range for a network of 3 nodes",
+        lambda: npl.Network.from_edges([(0, 3)], n=3)),
+    Row("network-self-loop", SP, "Network.from_edges([(1, 1)], n=3)", ValueError,
+        "node 1 has a self-loop (edge 1 – 1): pass self_loops=True to allow them",
+        lambda: npl.Network.from_edges([(1, 1)], n=3)),
+    Row("network-edge-twice", SP, "Network.from_edges([(0, 1), (1, 0)], n=2)", ValueError,
+        "edge 1–0 is given twice", lambda: npl.Network.from_edges([(0, 1), (1, 0)], n=2)),
+    Row("network-asymmetric", SP, "Network([0, 1, 1], [1])", ValueError,
+        "0 → 1 has no 1 → 0: add it, or pass directed=True",
+        lambda: npl.Network([0, 1, 1], [1])),
+    Row("network-values-size", SP, "Network.from_edges([(0, 1)], n=3).gather([1, 2])",
+        ValueError, "values must have one entry per node (3), got 2 entries",
+        lambda: npl.Network.from_edges([(0, 1)], n=3).gather([1, 2])),
+    Row("grid-width", SP, "Grid(0, 3, agents=1)", ValueError,
+        "width must be an integer ≥ 1, got 0", lambda: npl.Grid(0, 3, agents=1)),
+    Row("grid-cell-taken", SP, "grid.place(2, 0) (agent 0 on cell 0)", ValueError,
+        "cell 0 (x=0, y=0) would hold agents 0 and 2, but the grid holds one agent per cell",
+        lambda: _taken().place(2, 0)),
+    Row("grid-placed-twice", SP, "grid.place(0, 5) (agent 0 on the grid)", ValueError,
+        "agent 0 is already on the grid, at cell 0 (x=0, y=0): move() it, or remove() it first",
+        lambda: _taken().place(0, 5)),
+    Row("grid-absent", SP, "grid.move(3, 5) (agent 3 not on the grid)", ValueError,
+        "agent 3 is not on the grid: place() it first", lambda: _taken().move(3, 5)),
+    Row("grid-off-cell", SP, "grid.place(2, 9) (a 3 × 3 grid)", ValueError,
+        "cell 9 is not on the 3 × 3 grid", lambda: _taken().place(2, 9)),
     # Experiments
     Row("experiment-runs", E, "Experiment(…, runs=0)", ValueError,
         "runs must be an integer ≥ 1", experiment(runs=0)),
@@ -666,8 +704,8 @@ ROWS: list[Row] = [
 ]  # fmt: skip
 
 
-SURFACES = {K: "Kernel", P: "Parameters and the registry", POL: "Policies", E: "Experiments",
-            W: "Worlds", C: "Command line", CAD: "cadCAD layer"}  # fmt: skip
+SURFACES = {K: "Kernel", P: "Parameters and the registry", POL: "Policies", SP: "Spaces",
+            E: "Experiments", W: "Worlds", C: "Command line", CAD: "cadCAD layer"}  # fmt: skip
 
 
 def error_name(row: Row) -> str:
