@@ -149,6 +149,8 @@ class Grid:
 
     def agents_at(self, cell: int) -> IntArray:
         """The agents on a cell, in increasing order: a read-only view."""
+        if np.ndim(cell) != 0:
+            raise ArgumentError("agents_at takes one cell; counts() and positions cover all")
         self._check_cells(np.array([cell]))
         indptr, agents = self._by_cell()
         return agents[indptr[cell] : indptr[cell + 1]]
@@ -165,6 +167,8 @@ class Grid:
         """The agents on the cells around ``agent``'s (cell by cell, in the order of
         ``cells.neighbours``; each cell's agents in increasing order), never ``agent``
         itself; its cellmates only with ``include_center=True``."""
+        if np.ndim(agent) != 0:
+            raise ArgumentError("neighbours takes one agent; network() covers all at once")
         who = self._agents(agent)
         self._refuse_absent(who)
         indptr, agents = self._by_cell()
@@ -298,7 +302,8 @@ def _cell_network(grid: Grid) -> Network:
         ],
         np.int64,
     )
-    x, y = np.divmod(np.arange(w * h, dtype=np.int64), h)
+    cells = np.arange(w * h, dtype=np.int64)
+    x, y = np.divmod(cells, h)
     nx = x[:, None] + offsets[:, 0]
     ny = y[:, None] + offsets[:, 1]
     if grid.torus:
@@ -306,11 +311,16 @@ def _cell_network(grid: Grid) -> Network:
         inside = np.ones(nx.shape, bool)
     else:
         inside = (nx >= 0) & (nx < w) & (ny >= 0) & (ny < h)
-    rows = np.broadcast_to(np.arange(w * h, dtype=np.int64)[:, None], nx.shape)[inside]
-    cols = (nx * h + ny)[inside]
-    keep = rows != cols if not grid.include_center else np.ones(rows.shape, bool)
-    keys = np.unique(rows[keep] * (w * h) + cols[keep])
-    rows, cols = np.divmod(keys, w * h)
+    if not grid.include_center:
+        inside &= nx * h + ny != cells[:, None]
+    # One row of candidate neighbours per cell; those outside sort last as w·h, and a cell
+    # that a small torus reaches twice is kept once.
+    around = np.where(inside, nx * h + ny, w * h)
+    around.sort(axis=1)
+    keep = around < w * h
+    keep[:, 1:] &= around[:, 1:] != around[:, :-1]
     indptr = np.zeros(w * h + 1, np.int64)
-    np.cumsum(np.bincount(rows, minlength=w * h), out=indptr[1:])
-    return _trusted(indptr, cols, None, directed=False, self_loops=bool(grid.include_center))
+    np.cumsum(keep.sum(axis=1), out=indptr[1:])
+    return _trusted(
+        indptr, around[keep], None, directed=False, self_loops=bool(grid.include_center)
+    )

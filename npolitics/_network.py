@@ -118,14 +118,13 @@ class Network:
             object.__setattr__(self, "weights", _frozen(weights))
         rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
         _refuse_self_loops(rows, indices, self.self_loops)
-        keys = rows * n + indices
-        order = np.argsort(keys, kind="stable")
-        twice = np.flatnonzero(np.diff(keys[order]) == 0)
+        forward = np.sort(rows * n + indices)  # edge i → j as the key i·n + j
+        twice = np.flatnonzero(np.diff(forward) == 0)
         if twice.size:
-            i, j = rows[order[twice[0]]], indices[order[twice[0]]]
+            i, j = divmod(int(forward[twice[0]]), n)
             raise ArgumentError(f"edge {i} → {j} is stored twice: a network has no multi-edges")
         if not self.directed:
-            _refuse_asymmetry(rows, indices, self.weights, n)
+            _refuse_asymmetry(rows, indices, self.weights, n, forward)
         _frozen(indptr)
         _frozen(indices)
 
@@ -182,7 +181,7 @@ class Network:
                 w = np.concatenate([w, w[mirror]])
         else:
             _refuse_repeats(source * n + target, pairs, " → ")
-        order = np.lexsort((target, source))
+        order = np.argsort(source * n + target)  # row by row, neighbours in increasing order
         indptr = np.zeros(n + 1, np.int64)
         np.cumsum(np.bincount(source, minlength=n), out=indptr[1:])
         return _trusted(
@@ -385,7 +384,8 @@ class Network:
             reduced = ufunc.reduceat(picked, starts, axis=0)
             if reduce == "mean":
                 total = self.degree[has] if w is None else np.add.reduceat(w, starts)
-                reduced = reduced / _column(total, v.ndim)
+                with np.errstate(divide="ignore", invalid="ignore"):  # weights summing to 0
+                    reduced = reduced / _column(total, v.ndim)
             out[has] = reduced
         return out
 
@@ -485,32 +485,37 @@ def _refuse_self_loops(source: IntArray, target: IntArray, allowed: bool) -> Non
 
 
 def _refuse_repeats(keys: IntArray, pairs: IntArray, arrow: str) -> None:
-    order = np.argsort(keys, kind="stable")
-    twice = np.flatnonzero(np.diff(keys[order]) == 0)
+    ordered = np.sort(keys)
+    twice = np.flatnonzero(np.diff(ordered) == 0)
     if twice.size:
-        i, j = pairs[order[twice[0] + 1]]
+        i, j = pairs[np.flatnonzero(keys == ordered[twice[0]])[1]]  # as given the second time
         raise ArgumentError(
             f"edge {i}{arrow}{j} is given twice: a network has no multi-edges"
             + (" (an undirected edge is given once, either way round)" if arrow == "–" else "")
         )
 
 
-def _refuse_asymmetry(rows: IntArray, cols: IntArray, weights: FloatArray | None, n: int) -> None:
-    """An undirected network stores every edge both ways, with one weight."""
-    forward = rows * n + cols
-    backward = cols * n + rows
-    f, b = np.argsort(forward, kind="stable"), np.argsort(backward, kind="stable")
-    mismatch = np.flatnonzero(forward[f] != backward[b])
+def _refuse_asymmetry(
+    rows: IntArray, cols: IntArray, weights: FloatArray | None, n: int, forward: IntArray
+) -> None:
+    """An undirected network stores every edge both ways, with one weight (``forward``: the
+    sorted keys i·n + j of its stored edges i → j)."""
+    backward = np.sort(cols * n + rows)  # the keys of the reversed edges
+    mismatch = np.flatnonzero(forward != backward)
     if mismatch.size:
         m = mismatch[0]
-        # The smaller of the two keys is missing from the other side: its edge has no twin.
-        k = f[m] if forward[f[m]] < backward[b[m]] else b[m]
-        i, j = int(rows[k]), int(cols[k])
+        # The smaller key of the two is missing from the other side: its edge has no twin.
+        if forward[m] < backward[m]:
+            i, j = divmod(int(forward[m]), n)
+        else:
+            j, i = divmod(int(backward[m]), n)
         raise ArgumentError(
             f"an undirected network stores each edge both ways, but {i} → {j} has no "
             f"{j} → {i}: add it, or pass directed=True"
         )
     if weights is not None:
+        f = np.argsort(rows * n + cols, kind="stable")
+        b = np.argsort(cols * n + rows, kind="stable")
         unequal = np.flatnonzero(weights[f] != weights[b])
         if unequal.size:
             k = f[unequal[0]]
