@@ -82,7 +82,7 @@ def network(people: int, degree: int, seed: int) -> npt.NDArray[np.int64]:
 def scalar_world(people: int = 1000, degree: int = 4, seed: int = 1) -> npl.World:
     """The rumour world with one Gossip agent per person."""
     friends = network(people, degree, seed)
-    world = npl.World("rumours", seed=seed)
+    world = npl.World("rumours", seed=seed, sample_every=1)
     world.add("crowd", [Gossip(friends=tuple(f.tolist())) for f in friends])
     world.metric("informed", lambda w: w.omega().total / people)
     world.send(npl.Address("crowd", 0), "hear", Rumour(source=-1))
@@ -91,7 +91,7 @@ def scalar_world(people: int = 1000, degree: int = 4, seed: int = 1) -> npl.Worl
 
 def population_world(people: int = 1000, degree: int = 4, seed: int = 1) -> npl.World:
     """The rumour world with one Crowd population."""
-    world = npl.World("rumours", seed=seed)
+    world = npl.World("rumours", seed=seed, sample_every=1)
     world.add("crowd", Crowd(n=people, friends=network(people, degree, seed)))
     world.metric("informed", lambda w: w.omega().total / people)
     world.send("crowd", "hear", npl.Batch(Rumour, [0], source=-1))

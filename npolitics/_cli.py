@@ -85,8 +85,18 @@ def _run_arguments(run: argparse.ArgumentParser) -> None:
         help="a parameter value; a comma list sweeps it (repeatable)",
     )
     horizon = run.add_mutually_exclusive_group(required=True)
-    horizon.add_argument("--steps", type=int, help="integer time steps per run")
-    horizon.add_argument("--until", type=float, help="run each run to this time")
+    horizon.add_argument(
+        "--steps",
+        type=int,
+        metavar="N",
+        help="N ticks per run: t = 0 … N-1 (the same as --until N-1); the last is sampled",
+    )
+    horizon.add_argument(
+        "--until",
+        type=float,
+        metavar="T",
+        help="run each run through time T inclusive, which is sampled",
+    )
     run.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
     run.add_argument("--runs", type=int, default=1, help="Monte Carlo runs per point")
     run.add_argument(
@@ -99,7 +109,14 @@ def _run_arguments(run: argparse.ArgumentParser) -> None:
         "--timeout", type=float, default=10.0, help="seconds to reach a Dask scheduler"
     )
     run.add_argument("--keep", default=None, help="comma list of metrics to keep (default all)")
-    run.add_argument("--sample-every", type=float, default=None, help="sampling period")
+    run.add_argument(
+        "--sample-every",
+        type=float,
+        default=None,
+        metavar="T",
+        help="time between samples (default: the world's; every tick for a world with a "
+        "clock, each run's first and last instants for one without)",
+    )
     _output_options(run)
     run.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -108,7 +125,9 @@ def _output_options(parser: argparse.ArgumentParser, *, out: bool = True) -> Non
     if out:
         parser.add_argument("--out", default=None, help="write results to .parquet or .csv")
     parser.add_argument("--plot", default=None, help="draw the metric to this image file")
-    parser.add_argument("--metric", default=None, help="metric to plot (default: first)")
+    parser.add_argument(
+        "--metric", default=None, help="metric to plot (default: the world's headline, or Ω)"
+    )
     parser.add_argument("--by", default=None, help="swept parameter: one line per value")
     parser.add_argument("--smooth", type=int, default=None, help="rolling-mean window")
 
@@ -214,7 +233,7 @@ def _describe_world(name: str) -> list[str]:
 def _run(args: argparse.Namespace) -> int:
     try:
         exp = _experiment(args)
-        metric = _plot_metric(args.metric, exp.metrics())
+        metric = _plot_metric(args.metric, exp.metrics(), exp.headline())
         if args.by is not None and args.by not in exp.swept:
             raise UsageError(
                 f"--by {args.by!r} is not a swept parameter; swept: "
@@ -286,9 +305,9 @@ def _parse_params(spec: WorldSpec[Any], items: Sequence[str]) -> dict[str, Any]:
     return params
 
 
-def _plot_metric(asked: str | None, metrics: Sequence[str]) -> str:
+def _plot_metric(asked: str | None, metrics: Sequence[str], headline: str) -> str:
     if asked is None:
-        return metrics[0] if metrics else "omega"
+        return headline
     if asked not in ("omega", *metrics):
         raise UsageError(f"--metric {asked!r} is not kept; choose from omega, {', '.join(metrics)}")
     return asked
@@ -336,11 +355,17 @@ def _print_summary(res: ExperimentResults) -> None:
     ends = res.final()["t"]
     at = f"t={_fmt(ends.max())}"
     if ends.min() != ends.max():  # runs that stopped where the world's condition held
-        at = f"t={_fmt(ends.min())}…{_fmt(ends.max())} (each run's last instant)"
-    print(f"{world}: final values at {at}, mean ± 95 % CI over runs")
+        at = f"t={_fmt(ends.min())}…{_fmt(ends.max())}"
+    print(f"{world}: values at each run's last instant ({at}), mean ± 95 % CI over runs")
     print("  ".join(h.rjust(w) for h, w in zip(header, widths, strict=True)))
     for cells in rows:
         print("  ".join(c.rjust(w) for c, w in zip(cells, widths, strict=True)))
+    d = res.description
+    if "world_sample_every" in d and d["world_sample_every"] is None and not d["sample_every"]:
+        print(
+            f"{world} has no clock: each run was sampled at its first and last instants only; "
+            "--sample-every T samples every T as well"
+        )
 
 
 def _fmt(x: float) -> str:
@@ -360,7 +385,7 @@ def _show(args: argparse.Namespace) -> int:
         raise UsageError(f"no such file: {args.file!r}")
     try:
         res = ExperimentResults.load(path)
-        metric = _plot_metric(args.metric, res.metrics)
+        metric = _plot_metric(args.metric, res.metrics, res.headline)
         plot = _writable(args.plot, _PLOT_SUFFIXES, "--plot") if args.plot else None
     except (ValueError, OSError, ImportError) as exc:
         raise UsageError(f"cannot read {args.file!r}: {exc}") from None

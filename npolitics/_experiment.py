@@ -17,7 +17,7 @@ import itertools
 import json
 import math
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -28,7 +28,11 @@ from ._errors import ArgumentError, DefinitionError
 from ._params import build_params
 from ._progress import progress
 from ._registry import UnknownWorldError, WorldSpec, load_world
+from ._results import TimeArray
 from ._sweep_results import ExperimentResults
+
+if TYPE_CHECKING:
+    from ._world import World
 
 FloatArray = npt.NDArray[np.float64]
 WorldLike = str | WorldSpec[Any]
@@ -105,7 +109,7 @@ class RunRecord:
 
     point: int
     run: int
-    t: FloatArray
+    t: TimeArray
     omega: FloatArray
     metrics: Mapping[str, FloatArray]
 
@@ -316,8 +320,18 @@ class Experiment:
         return self.results(records)
 
     def results(self, records: Sequence[RunRecord]) -> ExperimentResults:
-        """Results holding ``records`` (any order, any subset of the runs)."""
-        return ExperimentResults.from_records(self.describe(), self.points(), records)
+        """Results holding ``records`` (any order, any subset of the runs).
+
+        Besides :meth:`describe`, their description says what the world declares about how
+        it is read: its ``headline`` metric (if kept) and its own sampling period
+        (``world_sample_every``, None for a world with no clock sampled at each run's first
+        and last instants).
+        """
+        facts = {
+            "headline": self.headline(),
+            "world_sample_every": self._first_world().sample_every,
+        }
+        return ExperimentResults.from_records({**self.describe(), **facts}, self.points(), records)
 
     def describe(self) -> dict[str, Any]:
         """What is needed to repeat this experiment, as JSON-ready values."""
@@ -366,7 +380,7 @@ class Experiment:
 
         It builds the first point's world once to learn its metrics.
         """
-        names = self.spec(seed=0, **self._points[0]).metrics
+        names = self._first_world().metrics
         if self.keep is None:
             return names
         unknown = [k for k in self.keep if k not in names]
@@ -376,3 +390,13 @@ class Experiment:
                 f"{self.spec.name!r} has {', '.join(map(repr, names)) or 'no metrics'}"
             )
         return self.keep
+
+    def headline(self) -> str:
+        """The metric plots and summaries show first: the world's headline if kept, else Ω."""
+        world = self._first_world()
+        kept = world.metrics if self.keep is None else self.keep
+        return world.headline if world.headline in kept else "omega"
+
+    def _first_world(self) -> World:
+        """The first point's world, built (not run) to read what it declares."""
+        return self.spec(seed=0, **self._points[0])

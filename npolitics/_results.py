@@ -13,17 +13,21 @@ import pandas as pd
 from ._errors import ArgumentError
 
 FloatArray = npt.NDArray[np.float64]
+#: Sample times: integers in a world that ticks (whole sampling grid), floats otherwise.
+TimeArray = npt.NDArray[np.float64] | npt.NDArray[np.int64]
 
 
 @attrs.frozen(eq=False)
 class Results:
     """What one run recorded: sample times ``t``, Ω, the metrics, Ω per agent type and mean W.
 
-    ``frame()`` gives the public table; the arrays are there for code that wants no pandas.
+    ``t`` holds integers when the world's sampling grid is whole (a world that ticks) and
+    every sample fell on a whole time. ``frame()`` gives the public table; the arrays are
+    there for code that wants no pandas.
     """
 
     world: str
-    t: FloatArray
+    t: TimeArray
     omega: FloatArray
     metrics: Mapping[str, FloatArray]
     omega_by_type: Mapping[str, FloatArray]
@@ -50,7 +54,7 @@ class Results:
         """Ω and every metric at the last sample time."""
         if not len(self):
             raise ArgumentError("these results hold no samples")
-        out = {"t": float(self.t[-1]), "omega": float(self.omega[-1])}
+        out = {"t": self.t[-1].item(), "omega": float(self.omega[-1])}
         out.update({k: float(v[-1]) for k, v in self.metrics.items()})
         return out
 
@@ -86,7 +90,7 @@ class Results:
         )
 
 
-def _same(a: FloatArray, b: FloatArray) -> bool:
+def _same(a: TimeArray, b: TimeArray) -> bool:
     return a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=True))
 
 
@@ -134,12 +138,18 @@ class Recorder:
         metrics = {k: float(r[3 + j]) for j, k in enumerate(self.metric_names)}
         return float(r[0]), float(r[1]), metrics
 
-    def results(self, world: str, params: Mapping[str, Any], seed: Any) -> Results:
-        """What was recorded, trimmed to the samples taken."""
+    def results(
+        self, world: str, params: Mapping[str, Any], seed: Any, *, ticks: bool = False
+    ) -> Results:
+        """What was recorded, trimmed to the samples taken; ``ticks``: the sampling grid is
+        whole, so whole sample times are kept as integers."""
         rows = self._rows[: self.size]
+        t: TimeArray = rows[:, 0].copy()
+        if ticks and bool(np.all(np.isfinite(t) & (t == np.floor(t)))):
+            t = t.astype(np.int64)
         return Results(
             world=world,
-            t=rows[:, 0].copy(),
+            t=t,
             omega=rows[:, 1].copy(),
             metrics={k: rows[:, 3 + i].copy() for i, k in enumerate(self.metric_names)},
             omega_by_type={k: v[: self.size].copy() for k, v in self._by_type.items()},

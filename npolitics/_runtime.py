@@ -39,7 +39,8 @@ from ._state import dump
 
 @attrs.frozen
 class Observation:
-    """One sample streamed by ``World.observe()``: time, Ω and every metric."""
+    """One sample streamed by ``World.observe()``: time (an int in a world that ticks, as in
+    its Results), Ω and every metric."""
 
     world: str
     t: float

@@ -29,55 +29,15 @@ if TYPE_CHECKING:
 _META_KEY = "npolitics"
 _CSV_PREFIX = "# npolitics: "
 
-# Student's t 97.5 % quantile by exact CDF for small df; A&S 26.7.5 expansion above.
-_Z975 = 1.959963984540054
-
-
-def _t_cdf(x: float, df: int) -> float:
-    """Student's t CDF for integer ``df`` by the finite series (A&S 26.7.3/26.7.4)."""
-    theta = math.atan(x / math.sqrt(df))
-    c2 = math.cos(theta) ** 2
-    if df % 2:
-        total, term = 0.0, 1.0
-        if df > 1:
-            total = term = 1.0
-            for k in range(1, (df - 3) // 2 + 1):
-                term *= c2 * (2 * k) / (2 * k + 1)
-                total += term
-        a = (2 / math.pi) * (theta + (math.sin(theta) * math.cos(theta) * total if df > 1 else 0))
-    else:
-        total = term = 1.0
-        for k in range(1, (df - 2) // 2 + 1):
-            term *= c2 * (2 * k - 1) / (2 * k)
-            total += term
-        a = math.sin(theta) * total
-    return 0.5 + a / 2
-
 
 @functools.lru_cache(maxsize=256)
 def t975(df: int) -> float:
     """The 97.5 % quantile of Student's t with ``df`` ≥ 1 degrees of freedom."""
     if df < 1:
         raise ValueError(f"degrees of freedom must be ≥ 1, got {df}")
-    if df > 200:
-        z = _Z975
-        g = (
-            (z**3 + z) / 4,
-            (5 * z**5 + 16 * z**3 + 3 * z) / 96,
-            (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / 384,
-            (79 * z**9 + 776 * z**7 + 1482 * z**5 - 1920 * z**3 - 945 * z) / 92160,
-        )
-        return float(z + sum(gi / df ** (i + 1) for i, gi in enumerate(g)))
-    lo, hi = _Z975, 13.0
-    for _ in range(200):
-        mid = (lo + hi) / 2
-        if _t_cdf(mid, df) < 0.975:
-            lo = mid
-        else:
-            hi = mid
-        if hi - lo < 1e-13:
-            break
-    return (lo + hi) / 2
+    from scipy import stats  # slow to import: only when a summary needs it
+
+    return float(stats.t.ppf(0.975, df))
 
 
 def mean_ci(values: np.ndarray[Any, Any]) -> tuple[float, float]:
@@ -140,6 +100,12 @@ class ExperimentResults:
     def metrics(self) -> tuple[str, ...]:
         """The kept metrics, in column order (Ω is always there, as ``omega``)."""
         return tuple(self.description["metrics"])
+
+    @property
+    def headline(self) -> str:
+        """The metric that tells how a run went: the world's declared headline, else Ω."""
+        name = self.description.get("headline", "omega")
+        return name if name in self.metrics else "omega"
 
     @property
     def expected(self) -> int:

@@ -79,8 +79,11 @@ class World:
     """A society: groups of agents, the messages between them, and how it is observed.
 
     ``seed`` roots the one random stream tree of the world (same seed, same results).
-    Samples of Ω and the metrics are taken at ``sample_start + k·sample_every``; a sample
-    at time s sees every delivery due at or before s.
+    Samples of Ω and the metrics are taken at ``sample_start + k·sample_every`` and at the
+    last instant of every run; a sample at time s sees every delivery due at or before s.
+    Without ``sample_every``, a world with a clock samples every time unit; one without
+    (whose times are the model's own: seconds, years) samples only the first instant and the
+    last instant of each run, until ``sampling(every=...)`` asks for more.
     """
 
     def __init__(
@@ -88,7 +91,7 @@ class World:
         name: str = "world",
         *,
         seed: Seed | None = 0,
-        sample_every: Time = 1,
+        sample_every: Time | None = None,
         sample_start: Time = 0,
         params: Any = None,
     ) -> None:
@@ -106,19 +109,41 @@ class World:
         self._stop: Stop | None = None  # the declared stop condition
         self._stopping: Stop | None = None  # the one the current run checks
         self._checkpoint: tuple[Snapshot, int] | None = None  # and deliveries when taken
+        self._last_sample: Time | None = None
+        self._headline: str | None = None
         self.sampling(every=sample_every, start=sample_start)
 
     # -- composition -------------------------------------------------------------------
 
-    def sampling(self, *, every: Time = 1, start: Time = 0) -> None:
-        """Sample Ω and the metrics at ``start``, ``start + every``, … (``every`` > 0)."""
+    def sampling(self, *, every: Time | None = 1, start: Time = 0) -> None:
+        """Sample Ω and the metrics at ``start``, ``start + every``, … (``every`` > 0), and at
+        each run's last instant; ``every=None``: the default (see the class)."""
         if self._started:
             raise WorldStateError("sampling can be set only before the world first runs")
-        if not (isinstance(every, int | float) and every > 0 and math.isfinite(every)):
+        if every is not None and not (
+            isinstance(every, int | float | np.number)
+            and not isinstance(every, bool)
+            and every > 0
+            and math.isfinite(every)
+        ):
             raise ArgumentError(f"sample_every must be a finite number > 0, got {every!r}")
-        self._sample_every = every
+        if not is_time(start):
+            raise ArgumentError(f"sample_start must be a finite number, got {start!r}")
+        self._auto_sampling = every is None and not self._kernel.clocks
+        self._sample_every: Time = 1 if every is None else every
         self._sample_start = start
         self._next_sample = 0
+
+    @property
+    def sample_every(self) -> Time | None:
+        """Time between samples; None for a world with no clock and no declared sampling,
+        which samples each run's first and last instants only."""
+        return None if self._auto_sampling else self._sample_every
+
+    @property
+    def sample_start(self) -> Time:
+        """The time of the first sample."""
+        return self._sample_start
 
     def add(self, name: str, agents: G) -> G:
         """Add a group named ``name``: one agent, a sequence of agents of one type, or a population.
@@ -161,13 +186,30 @@ class World:
         any other message.
         """
         self._kernel.clock(group, channel, order, activation, every, start)
+        self._auto_sampling = False  # a default grid is now every time unit: a tick
         self._changed()
 
-    def metric(self, name: str, fn: Metric) -> None:
-        """Record ``fn(world)`` (a float) at every sample time, as column ``name``."""
+    def metric(self, name: str, fn: Metric, *, headline: bool = False) -> None:
+        """Record ``fn(world)`` (a float) at every sample time, as column ``name``.
+
+        ``headline=True`` makes it the one number that tells how a run went, which plots and
+        summaries show first instead of Ω (at most one metric per world).
+        """
         if name in ("t", "omega", "run") or name in self._metrics:
             raise ArgumentError(f"metric name {name!r} is taken")
+        if headline and self._headline is not None:
+            raise ArgumentError(
+                f"world {self.name!r} already has headline metric {self._headline!r}; "
+                f"declare {name!r} without headline=True"
+            )
         self._metrics[name] = fn
+        if headline:
+            self._headline = name
+
+    @property
+    def headline(self) -> str:
+        """The metric that tells how a run went: the one declared so, else ``"omega"``."""
+        return "omega" if self._headline is None else self._headline
 
     def view(self, fn: Callable[[World], View]) -> None:
         """Declare how the society looks: ``fn(world)`` returns a PointsView, MatrixView or
@@ -396,7 +438,7 @@ class World:
                     horizon = t
                     break
                 await anyio.lowlevel.checkpoint()
-            await self._record_async(self._end(horizon), recorder, inclusive=True)
+            await self._record_async(self._end(horizon), recorder, inclusive=True, last=True)
         finally:
             self._running = False
             self._stopping = None
@@ -437,7 +479,7 @@ class World:
                 horizon = t
                 break
         if not before:
-            self._record_through(self._end(horizon), recorder, inclusive=True)
+            self._record_through(self._end(horizon), recorder, inclusive=True, last=True)
 
     def _instant(self, t: Time) -> None:
         """Every delivery of instant ``t``'s plan, inline and in order."""
@@ -481,24 +523,37 @@ class World:
         kernel.now = horizon
         return horizon
 
-    def _record_through(self, t: Time, recorder: Recorder, *, inclusive: bool) -> None:
+    def _record_through(
+        self, t: Time, recorder: Recorder, *, inclusive: bool, last: bool = False
+    ) -> None:
+        """Take the samples due before ``t`` (``inclusive``: through ``t``); ``last``: ``t``
+        ends a run, which is sampled even off the sampling grid."""
         every, start = self._sample_every, self._sample_start
-        while True:
+        while not (self._auto_sampling and self._next_sample > 0):  # no clock: start only
             s = start + self._next_sample * every
             if s > t or (s == t and not inclusive):
-                return
-            omega = self.omega()
-            values = [float(fn(self)) for fn in self._metrics.values()]
-            recorder.add(s, omega.total, omega.mean, values, omega.by_type)
+                break
+            self._sample(s, recorder)
             self._next_sample += 1
+        if last and t >= start and (self._last_sample is None or t > self._last_sample):
+            self._sample(t, recorder)
 
-    async def _record_async(self, t: Time, recorder: Recorder, *, inclusive: bool) -> None:
+    def _sample(self, s: Time, recorder: Recorder) -> None:
+        omega = self.omega()
+        values = [float(fn(self)) for fn in self._metrics.values()]
+        recorder.add(s, omega.total, omega.mean, values, omega.by_type)
+        self._last_sample = s
+
+    async def _record_async(
+        self, t: Time, recorder: Recorder, *, inclusive: bool, last: bool = False
+    ) -> None:
         """Take the samples due through ``t`` and stream them to every observer."""
         before = recorder.size
-        self._record_through(t, recorder, inclusive=inclusive)
+        self._record_through(t, recorder, inclusive=inclusive, last=last)
+        ticks = self._ticks()
         for i in range(before, recorder.size):
             s, omega, metrics = recorder.row(i)
-            obs = Observation(self.name, s, omega, metrics)
+            obs = Observation(self.name, int(s) if ticks and s.is_integer() else s, omega, metrics)
             for stream_ in list(self._observers):
                 try:
                     await stream_.send(obs)  # waits while the buffer is full: back-pressure
@@ -525,7 +580,16 @@ class World:
                 )
 
     def _results(self, recorder: Recorder) -> Results:
-        return recorder.results(self.name, self._params_dict(), self._seed.entropy)
+        return recorder.results(
+            self.name, self._params_dict(), self._seed.entropy, ticks=self._ticks()
+        )
+
+    def _ticks(self) -> bool:
+        """Whether the sampling grid is whole, so whole sample times are reported as ints (a
+        world with no clock and no grid has times of its own: floats)."""
+        return not self._auto_sampling and all(
+            isinstance(x, int | np.integer) for x in (self._sample_every, self._sample_start)
+        )
 
     def _horizon(self, steps: int | None, until: Time | None) -> Time:
         now = self._kernel.now
@@ -547,10 +611,10 @@ class World:
         return math.inf
 
     def _expected(self, horizon: Time) -> int:
-        if math.isinf(horizon):
+        if math.isinf(horizon) or self._auto_sampling:
             return 16
         first = self._sample_start + self._next_sample * self._sample_every
-        return max(1, math.floor((horizon - first) / self._sample_every) + 1)
+        return max(1, math.floor((horizon - first) / self._sample_every) + 2)
 
     def _refuse_async(self) -> None:
         for route in self._kernel.by_key:
@@ -650,7 +714,7 @@ class World:
     def _take(self, *, canonical: bool) -> Snapshot:
         state = {
             "kernel": self._kernel.get_state(),
-            "sampling": (self._started, self._next_sample),
+            "sampling": (self._started, self._next_sample, self._last_sample),
         }
         data = dump(state, self.name)
         if canonical:
@@ -683,7 +747,7 @@ class World:
 
     def _put(self, state: dict[str, Any]) -> None:
         self._kernel.set_state(state["kernel"])
-        self._started, self._next_sample = state["sampling"]
+        self._started, self._next_sample, self._last_sample = state["sampling"]
         self._omega_cache = None
 
     # -- helpers -----------------------------------------------------------------------

@@ -54,3 +54,37 @@ def coins(p: CoinParams, world: npl.World) -> None:
     world.metric("max_heads", lambda w: float(crowd.heads.max()))
     if p.stop_at:
         world.stop_when(lambda w: bool(crowd.heads.max() >= p.stop_at))
+
+
+@attrs.frozen
+class Arrival:
+    """A customer at the desk."""
+
+
+class Desk(npl.Agent):
+    """Serves each customer on arrival; customers come as a Poisson stream (no clock)."""
+
+    rate: float = 1.0
+    served: int = 0
+
+    @npl.channel
+    def arrive(self, m: Arrival, ctx: npl.Context) -> None:
+        self.served += 1
+        ctx.send(ctx.me, "arrive", Arrival(), delay=float(ctx.rng.exponential(1 / self.rate)))
+
+    def wellbeing(self) -> float:
+        return 0.0
+
+
+@attrs.frozen
+class QueueParams:
+    rate: float = npl.param(1.0, gt=0, help="customers per unit of time")
+
+
+@npl.world("queue", params=QueueParams)
+def queue(p: QueueParams, world: npl.World) -> None:
+    """A desk serving a Poisson stream of customers: event times, no clock; the headline is
+    how many were served."""
+    desk = world.add("desk", Desk(rate=p.rate))
+    world.send("desk", "arrive", Arrival(), at=0)
+    world.metric("served", lambda w: float(desk.served), headline=True)

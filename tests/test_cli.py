@@ -19,6 +19,7 @@ from npolitics._cli import main
 matplotlib.use("Agg")
 
 COINS = "experiment_worlds:coins"
+QUEUE = "experiment_worlds:queue"
 TESTS = Path(__file__).parent
 
 
@@ -62,7 +63,7 @@ def test_run_prints_a_summary_and_writes_results_and_a_plot(
     )  # fmt: skip
     assert (status, err) == (0, "")
     lines = out.splitlines()
-    assert lines[0] == "coins: final values at t=7, mean ± 95 % CI over runs"
+    assert lines[0] == "coins: values at each run's last instant (t=7), mean ± 95 % CI over runs"
     assert lines[1].split() == ["n", "runs", "omega", "heads_rate", "max_heads"]
     assert lines[2].split()[:3] == ["4", "3", lines[2].split()[2]]
     assert f"wrote 6 runs to {out_file}" in out
@@ -85,7 +86,44 @@ def test_show_summarises_and_plots_saved_results(
     assert "world 'coins'" in out
     assert "2 of 2 runs" not in out  # 2 points × 2 runs
     assert "4 of 4 runs, steps=5, seed 0" in out
+    assert f"wrote plot of omega to {tmp_path / 's.png'}" in out  # no headline declared: Ω
     assert (tmp_path / "s.png").exists()
+
+
+def test_a_world_without_a_clock_is_sampled_at_its_ends_and_says_how_to_change_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    csv = tmp_path / "q.csv"
+    status, out, _ = run_cli(
+        capsys, "run", QUEUE, "--until", "40", "--runs", "2", "--backend", "serial",
+        "--out", str(csv),
+    )  # fmt: skip
+    assert status == 0
+    assert "queue has no clock: each run was sampled at its first and last instants" in out
+    assert "--sample-every T samples every T as well" in out
+    assert npl.load_results(csv).frame()["t"].tolist() == [0.0, 40.0, 0.0, 40.0]
+    status, out, _ = run_cli(
+        capsys, "run", QUEUE, "--until", "40", "--sample-every", "10", "--backend", "serial",
+        "--out", str(csv),
+    )  # fmt: skip
+    assert "has no clock" not in out
+    assert npl.load_results(csv).frame()["t"].tolist() == [0, 10, 20, 30, 40]
+
+
+def test_plots_show_the_headline_metric_a_world_declares(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    png, csv = tmp_path / "q.png", tmp_path / "q.csv"
+    status, out, _ = run_cli(
+        capsys, "run", QUEUE, "--until", "5", "--backend", "serial", "--plot", str(png),
+        "--out", str(csv),
+    )  # fmt: skip
+    assert status == 0
+    assert f"wrote plot of served to {png}" in out
+    _, out, _ = run_cli(capsys, "show", str(csv), "--plot", str(png))
+    assert f"wrote plot of served to {png}" in out
+    _, out, _ = run_cli(capsys, "show", str(csv), "--plot", str(png), "--metric", "omega")
+    assert f"wrote plot of omega to {png}" in out
 
 
 @pytest.mark.parametrize(
@@ -189,7 +227,7 @@ def test_runs_stop_where_the_world_says(capsys: pytest.CaptureFixture[str], back
         "--seed", "2", "--backend", backend,
     )  # fmt: skip
     assert status == 0
-    assert "(each run's last instant)" in out
+    assert "values at each run's last instant (t=4…7)" in out
     assert "4 ± 0" in out  # every run stopped with 4 heads, the most any agent had
 
 
@@ -208,13 +246,13 @@ def test_a_module_world_is_found_in_the_current_directory(tmp_path: Path) -> Non
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    assert "coins: final values at t=2" in done.stdout
+    assert "coins: values at each run's last instant (t=2)" in done.stdout
 
 
 def test_run_help_for_a_world_lists_its_parameters(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run_cli(capsys, "run", COINS, "--help")
     assert status == 0
-    assert "--steps STEPS" in out
+    assert "--steps N" in out
     assert "what -p key=value sets for world 'experiment_worlds:coins':" in out
     assert "n: int = 10 (≥ 1) — agents" in out
     assert "channel tick: Tick(t)" in out

@@ -176,6 +176,46 @@ class TestSampling:
             world.sampling(every=2)
 
 
+class TestDefaultSampling:
+    def test_a_world_with_a_clock_samples_every_tick_as_integers(self) -> None:
+        world, _ = ticking(n=1)
+        assert world.sample_every == 1
+        t = world.run(steps=3).t
+        assert t.dtype == np.int64
+        assert t.tolist() == [0, 1, 2]
+
+    def test_a_world_without_a_clock_samples_each_runs_first_and_last_instant(self) -> None:
+        world = npl.World("queue")
+        world.add("a", Ticker(log=[]))
+        for at in (0.25, 1.5, 40.0, 90.5):
+            world.send("a", "poke", Poke("x"), at=at)
+        assert world.sample_every is None
+        assert world.run(until=50).t.tolist() == [0, 50]
+        assert world.run(until=100).t.tolist() == [100]
+        assert world.sample_every is None
+
+    def test_declared_sampling_keeps_its_grid_and_adds_the_last_instant(self) -> None:
+        world = npl.World("queue", sample_every=10)
+        world.add("a", Ticker(log=[]))
+        world.send("a", "poke", Poke("x"), at=3)
+        res = world.run(until=25)
+        assert res.t.dtype == np.int64
+        assert res.t.tolist() == [0, 10, 20, 25]
+        assert world.run(until=30).t.tolist() == [30]  # on the grid: sampled once
+
+    def test_a_time_off_the_grid_makes_t_float(self) -> None:
+        world, _ = ticking(n=1)
+        res = world.run(until=2.5)
+        assert res.t.dtype == np.float64
+        assert res.t.tolist() == [0, 1, 2, 2.5]
+
+    def test_a_run_that_stops_is_sampled_where_it_stopped(self) -> None:
+        world, _ = ticking(n=1)
+        world.sampling(every=5)
+        res = world.run(steps=100, stop=lambda w: w.now == 7)
+        assert res.t.tolist() == [0, 5, 7]
+
+
 class TestHorizons:
     def test_first_run_of_n_steps_covers_0_to_n_minus_1(self) -> None:
         world, _ = ticking(n=1)
@@ -214,7 +254,8 @@ class TestHorizons:
         res = world.run()
         assert world.now == 3.5
         assert world.statistics().pending_chunks == 0
-        assert res.frame()["t"].tolist() == [0, 1, 2, 3]
+        # No clock and no sampling declared: the run's first and last instants.
+        assert res.frame()["t"].tolist() == [0, 3.5]
         assert [e[3] for e in log] == ["x", "y"]
 
     def test_a_world_with_a_clock_needs_a_horizon(self) -> None:
