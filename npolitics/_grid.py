@@ -79,14 +79,14 @@ class Grid:
     occupancy: Occupancy = attrs.field(
         default="single", kw_only=True, validator=_one_of(get_args(Occupancy)), on_setattr=_FIXED
     )
-    cells: Network = attrs.field(init=False)
+    cells: Network = attrs.field(init=False, on_setattr=_FIXED)
     """Which cells neighbour which: a network on the cells, made once."""
     _where: IntArray = attrs.field(init=False, repr=False)
     _index: tuple[IntArray, IntArray] | None = attrs.field(init=False, default=None, repr=False)
     _agents_network: Network | None = attrs.field(init=False, default=None, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        self.cells = _cell_network(self)
+        object.__setattr__(self, "cells", _cell_network(self))  # fixed once made
         self._where = np.full(int(self.agents), -1, np.int64)
 
     # -- cells -------------------------------------------------------------------------------

@@ -169,6 +169,8 @@ class Network:
                 raise ArgumentError(
                     f"weights must have one entry per edge ({len(pairs)}), got shape {w.shape}"
                 )
+            if not np.all(np.isfinite(w)):
+                raise ArgumentError("weights must be finite numbers")
         if not directed:
             low, high = np.minimum(source, target), np.maximum(source, target)
             _refuse_repeats(low * n + high, pairs, "–")

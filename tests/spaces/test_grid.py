@@ -290,3 +290,5 @@ def test_settings_are_fixed_once_made() -> None:
     grid = npl.Grid(3, 3, agents=1)
     with pytest.raises(AttributeError):
         grid.width = 4  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        grid.cells = npl.Grid(4, 4, agents=1).cells  # type: ignore[misc]

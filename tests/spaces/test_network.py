@@ -341,6 +341,11 @@ BAD: list[Any] = [
         lambda: npl.Network.from_edges([(0, 1)], n=2, weights=[1, 2]),
         "one entry per edge",
     ),
+    (
+        "infinite weight",
+        lambda: npl.Network.from_edges([(0, 1)], n=2, weights=[np.inf]),
+        "finite",
+    ),
     ("csr start", lambda: npl.Network([1, 1], [0]), "indptr must start with 0"),
     ("csr order", lambda: npl.Network([0, 2, 1], [1, 0]), "never decrease"),
     ("csr length", lambda: npl.Network([0, 1], [0, 1]), "there are 2 indices"),
