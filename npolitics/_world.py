@@ -13,7 +13,7 @@ import math
 import pickle
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args, get_origin, overload
 
 import anyio
 import anyio.lowlevel
@@ -45,6 +45,7 @@ Metric = Callable[["World"], float]
 Invariant = Callable[["World"], object]
 Stop = Callable[["World"], bool]
 G = TypeVar("G", bound=Agent | Population | Sequence[Agent])
+T = TypeVar("T")
 
 #: A rollback checkpoint is renewed at the start of a run once this many deliveries per agent
 #: have happened since it was taken: replaying them after a failure costs about as much as a
@@ -273,12 +274,30 @@ class World:
 
     # -- introspection -----------------------------------------------------------------
 
-    def __getitem__(self, name: str) -> Any:
-        """The group ``name``: the agent, the list of agents, or the population."""
+    @overload
+    def __getitem__(self, key: str) -> Any: ...
+
+    @overload
+    def __getitem__(self, key: tuple[str, type[T]]) -> T: ...
+
+    def __getitem__(self, key: str | tuple[str, type[Any]]) -> Any:
+        """The group ``name``: the agent, the list of agents, or the population.
+
+        ``world[name, Kind]`` also checks what it is and gives it that static type:
+        ``world["desk", Desk]`` for one agent or a population, ``world["clerks", list[Clerk]]``
+        for a list of agents.
+        """
+        name, kind = key if isinstance(key, tuple) else (key, None)
         group = self._kernel.group(name)
+        members = group.members
+        if kind is not None and not _is_kind(members, kind):
+            raise DefinitionError(
+                f"group {name!r} is of type {_kind_name(members)}, not {_kind_name(kind)}; "
+                f"ask for world[{name!r}, {_kind_name(members)}]"
+            )
         if not self._running:
             self._changed()  # the caller may change the agents: a replay would not see it
-        return group.members
+        return members
 
     def __iter__(self) -> Iterator[str]:
         """The group names, in the order they were added."""
@@ -774,6 +793,29 @@ def _reason(exc: BaseException | None) -> str:
     if isinstance(exc, TimeoutError) and not str(exc):
         return "TimeoutError: the handler exceeded its timeout"
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+def _is_kind(members: object, kind: object) -> bool:
+    """Whether a group's members are of ``kind``: a class, or ``list[Agent type]``."""
+    if get_origin(kind) is list:
+        (item,) = get_args(kind)
+        return (
+            isinstance(members, list)
+            and isinstance(item, type)
+            and all(isinstance(m, item) for m in members)
+        )
+    return isinstance(kind, type) and isinstance(members, kind)
+
+
+def _kind_name(what: object) -> str:
+    """A group's members, or a kind asked for, as the user would write its type."""
+    if isinstance(what, list):
+        return f"list[{type(what[0]).__qualname__ if what else 'Agent'}]"
+    if get_origin(what) is list:
+        return f"list[{', '.join(_kind_name(a) for a in get_args(what))}]"
+    if isinstance(what, type):
+        return what.__qualname__
+    return type(what).__qualname__
 
 
 def _name(fn: Callable[..., Any]) -> str:

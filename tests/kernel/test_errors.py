@@ -402,3 +402,47 @@ class TestInvariants:
         world.invariant("never", lambda w: False)
         world.send("boss", "ask", Ask(), at=1)
         world.run(steps=5)
+
+
+class TestTypedGroups:
+    """``world[name, Kind]`` checks what a group is and types it for the reader's checker."""
+
+    def test_one_agent_a_population_and_a_list_come_back_as_asked(self) -> None:
+        world = office()
+        boss: Clerk = world["boss", Clerk]
+        floor: Office = world["floor", Office]
+        clerks: list[Clerk] = world["clerks", list[Clerk]]
+        assert boss is world["boss"]
+        assert floor is world["floor"]
+        assert clerks is world["clerks"]
+
+    @pytest.mark.parametrize(
+        ("key", "message"),
+        [
+            (
+                ("boss", Office),
+                "group 'boss' is of type Clerk, not Office; ask for world['boss', Clerk]",
+            ),
+            (
+                ("clerks", Clerk),
+                "group 'clerks' is of type list[Clerk], not Clerk; "
+                "ask for world['clerks', list[Clerk]]",
+            ),
+            (
+                ("clerks", list[Office]),
+                "group 'clerks' is of type list[Clerk], not list[Office]; "
+                "ask for world['clerks', list[Clerk]]",
+            ),
+            (
+                ("floor", list[Office]),
+                "group 'floor' is of type Office, not list[Office]; ask for world['floor', Office]",
+            ),
+        ],
+    )
+    def test_the_wrong_kind_is_refused_with_the_right_one(
+        self, key: tuple[str, Any], message: str
+    ) -> None:
+        world = office()
+        with pytest.raises(npl.DefinitionError) as info:
+            world[key]
+        assert str(info.value) == message

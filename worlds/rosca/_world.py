@@ -66,8 +66,8 @@ def strategies(p: Params) -> list[str]:
 
 def money_conserved(world: npl.World) -> bool:
     """All contributions = payouts + pot balance + stolen; members' books agree with the pot's."""
-    pot: Pot = world["pot"]
-    members: list[Member] = world["members"]
+    pot = world["pot", Pot]
+    members = world["members", list[Member]]
     close = math.isclose
     return (
         close(pot.contributions, pot.payouts + pot.balance + pot.stolen, abs_tol=1e-6)
@@ -116,7 +116,7 @@ def rosca(p: Params, world: npl.World) -> None:
 
 def money_flows(world: npl.World) -> npl.BarsView:
     """Each member's net flow so far: received + stolen − paid (the dashboard's view)."""
-    members = world["members"]
+    members = world["members", list[Member]]
     return npl.BarsView(
         labels=[f"{m.index}:{m.strategy[0]}" for m in members],
         values=[m.received + m.stolen - m.paid for m in members],
