@@ -193,9 +193,8 @@ function updateRow(run) {
 
 // -- charts ------------------------------------------------------------------------------
 // One plotly chart per metric (Ω first), one trace per run, coloured and named as its row.
-// Samples are appended where they arrive (Plotly.extendTraces), at most once an animation
-// frame for all the runs that streamed meanwhile; plotly gives the ticks, hover, zoom and
-// legend.
+// Samples are appended where they arrive (Plotly.extendTraces), for all the runs that
+// streamed meanwhile at once; plotly gives the ticks, hover, zoom and legend.
 
 // Nothing leaves the machine: no plotly logo link, no "Share chart" upload to Plotly Cloud.
 const CHART_CONFIG = {
@@ -206,6 +205,7 @@ const CHART_CONFIG = {
   modeBarButtonsToRemove: ["select2d", "lasso2d"],
 };
 let chartsScheduled = false;
+let chartsNext = 0;  // performance.now() before which the charts are not drawn again
 
 function runName(run) {
   return `run ${run.id} · ${run.world}`;
@@ -215,13 +215,20 @@ function metricName(column) {
   return column === "omega" ? "Ω" : column;
 }
 
+// A redraw costs plotly time in proportion to the points shown, so redraws come at most
+// every 100 ms and, once the charts are long, twice a redraw's time apart: the page keeps
+// at least two thirds of its time for the user however many samples stream in.
 function scheduleCharts() {
   if (chartsScheduled) return;
   chartsScheduled = true;
-  requestAnimationFrame(() => {
+  const draw = () => {
     chartsScheduled = false;
+    const start = performance.now();
     drawCharts();
-  });
+    const end = performance.now();
+    chartsNext = end + Math.max(100, 2 * (end - start));
+  };
+  setTimeout(() => requestAnimationFrame(draw), Math.max(0, chartsNext - performance.now()));
 }
 
 // plotly.js is 4.8 MB: it loads after the page's own script, so the form and the runs do
