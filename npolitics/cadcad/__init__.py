@@ -22,6 +22,10 @@ from ._engine import CadcadRuns as CadcadRuns
 from ._engine import simulate as simulate
 from ._errors import ConfigError as ConfigError
 from ._errors import ModelError as ModelError
+from ._executor import ExecutionContext as ExecutionContext
+from ._executor import ExecutionMode as ExecutionMode
+from ._executor import Executor as Executor
+from ._executor import run_experiment as run_experiment
 from ._frame import frame as frame
 from ._model import INDEX_COLUMNS as INDEX_COLUMNS
 from ._model import Model as Model
@@ -34,6 +38,9 @@ __all__ = [
     "CadcadRun",
     "CadcadRuns",
     "ConfigError",
+    "ExecutionContext",
+    "ExecutionMode",
+    "Executor",
     "Job",
     "Model",
     "ModelError",
@@ -43,5 +50,6 @@ __all__ = [
     "jobs",
     "rng",
     "run",
+    "run_experiment",
     "simulate",
 ]

@@ -9,7 +9,8 @@ a configuration into one :class:`Job` per (subset, run), numbered exactly as cad
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
+import itertools
+from collections.abc import Mapping, Sequence, Sized
 from typing import Any
 
 import attrs
@@ -17,6 +18,11 @@ import attrs
 from ._errors import ConfigError
 
 SimConfig = Mapping[str, Any] | Sequence[Mapping[str, Any]]
+
+MAX_ROWS = 10**8
+"""The most output rows one simulation may make. Each row is a dict of the state (about
+200 bytes and up), so this is already tens of gigabytes: a larger ``N`` or ``T`` is a typo
+(``T=range(10**12)``), refused before anything is allocated."""
 
 
 def config_sim(config: Mapping[str, Any]) -> dict[str, Any] | list[dict[str, Any]]:
@@ -43,6 +49,7 @@ def config_sim(config: Mapping[str, Any]) -> dict[str, Any] | list[dict[str, Any
     runs = config["N"]
     if isinstance(runs, bool) or not isinstance(runs, int) or runs < 1:
         raise ConfigError(f"'N' is the number of Monte Carlo runs, an integer ≥ 1; got {runs!r}")
+    _check_size(runs, 1)
     if "T" not in config:
         raise ConfigError("the sim config needs 'T', the timesteps, e.g. range(100)")
     _timesteps(config["T"])
@@ -127,23 +134,47 @@ def jobs(sim_config: SimConfig, *, simulation: int = 0) -> list[Job]:
         runs = config["N"]
         if isinstance(runs, bool) or not isinstance(runs, int) or runs < 1:
             raise ConfigError(f"sim config {index}: 'N' must be an integer ≥ 1, got {runs!r}")
+    _check_size(sum(config["N"] for config in configs), 1)
+    steps = [_timesteps(config["T"]) for config in configs]
+    _check_size(sum(c["N"] * (len(t) + 1) for c, t in zip(configs, steps, strict=True)), 1)
     consecutive = configs[0]["N"] == 1
     out: list[Job] = []
-    for subset, config in enumerate(configs):
-        timesteps = _timesteps(config["T"])
+    for subset, (config, timesteps) in enumerate(zip(configs, steps, strict=True)):
         for n in range(config["N"]):
             run = len(out) if consecutive else n
             out.append(Job(simulation, subset, run + 1, config["M"], timesteps))
     return out
 
 
+def check_rows(runs: int, timesteps: int, blocks: int) -> None:
+    """Refuse a simulation of more than :data:`MAX_ROWS` rows, before anything is allocated."""
+    _check_size(runs, timesteps * blocks + 1)
+
+
+def _check_size(runs: int, rows_per_run: int) -> None:
+    if runs * rows_per_run > MAX_ROWS:
+        raise ConfigError(
+            f"this simulation would make {runs} runs × {rows_per_run} rows each, more than "
+            f"the {MAX_ROWS:.0e} rows npolitics.cadcad makes at most (each row is a dict "
+            "of the state held in memory); check 'N' and 'T'"
+        )
+
+
+def timestep_numbers(steps: Any) -> tuple[int, ...]:
+    """cadCAD's ``T`` as the timestep numbers it gives (each shifted by one), checked."""
+    return _timesteps(steps)
+
+
 def _timesteps(steps: Any) -> tuple[int, ...]:
+    if isinstance(steps, Sized) and len(steps) > MAX_ROWS:
+        _check_size(1, len(steps))
     try:
-        values = tuple(steps)
+        values = tuple(itertools.islice(steps, MAX_ROWS + 1))
     except TypeError:
         raise ConfigError(
             f"'T' must be an iterable of integers, e.g. range(100); got {steps!r}"
         ) from None
     if not all(isinstance(t, int) and not isinstance(t, bool) for t in values):
         raise ConfigError(f"'T' must hold integers, e.g. range(100); got {steps!r}")
+    _check_size(1, len(values))
     return tuple(t + 1 for t in values)

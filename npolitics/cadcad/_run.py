@@ -16,8 +16,9 @@ import numpy.typing as npt
 import pandas as pd
 
 from .._backends import check_backend, free_cores, imap_unordered
-from ._config import Job, SimConfig, jobs
+from ._config import Job, SimConfig, check_rows, jobs
 from ._engine import collector_paused, simulate
+from ._errors import ConfigError
 from ._frame import frame
 from ._model import Model, compile_model
 from ._step import Rows
@@ -60,8 +61,12 @@ def run(
     deepcopy: bool = False,
     legacy_random: bool = True,
     policy_ops: Sequence[Callable[..., Any]] | None = None,
+    env_processes: Mapping[str, Any] | None = None,
+    exogenous_states: Mapping[str, Any] | None = None,
+    additional_objs: Any = None,
     backend: Any = "serial",
     workers: int | None = None,
+    **unsupported: Any,
 ) -> pd.DataFrame:
     """Simulate a cadCAD model; return the frame cadCAD 0.5 gives as ``pd.DataFrame(raw_result)``.
 
@@ -77,23 +82,45 @@ def run(
     does not draw from them, to skip the seeding and the check.
     ``deepcopy`` copies the state before each substep as cadCAD does (for models that
     mutate state values in place; slower). ``policy_ops`` replaces cadCAD's policy
-    aggregation (default: signals of the same name are added). ``backend`` and ``workers``
+    aggregation (default: signals of the same name are added). ``env_processes``,
+    ``exogenous_states`` and ``additional_objs`` are cadCAD's (see :func:`compile_model`);
+    ``additional_objs={"deepcopy_off": True}`` turns deep copies off, as in cadCAD.
+    Other cadCAD arguments raise a :class:`ConfigError` naming them. ``backend`` and ``workers``
     are those of :meth:`npolitics.Experiment.run` (``"serial"``, ``"processes"``,
     ``"dask"``, a scheduler address or a ``distributed.Client``); the model's functions
     must then be importable by the workers (defined in a module, not in ``__main__``).
     """
+    refuse_unsupported(unsupported)
     todo = jobs(sim_config)
-    model = compile_model(initial_state, partial_state_update_blocks, policy_ops)
+    deepcopy, additional_objs = deepcopy_option(deepcopy, additional_objs)
+    model = compile_model(
+        initial_state,
+        partial_state_update_blocks,
+        policy_ops,
+        env_processes=env_processes,
+        exogenous_states=exogenous_states,
+        additional_objs=additional_objs,
+    )
+    check_rows(len(todo), max(len(job.timesteps) for job in todo), len(model.blocks))
     check_backend(backend)
+    return run_jobs(model, todo, seed, deepcopy, legacy_random, backend=backend, workers=workers)
+
+
+def run_jobs(
+    model: Model,
+    todo: list[Job],
+    seed: int | np.random.SeedSequence | None,
+    deepcopy: bool,
+    legacy_random: bool,
+    *,
+    backend: Any,
+    workers: int | None,
+) -> pd.DataFrame:
+    """The frame of ``todo``'s jobs of ``model``, in job order, on ``backend``."""
     with collector_paused():
-        if backend == "serial":
-            results = simulate(
-                model, todo, seed=seed, deepcopy=deepcopy, legacy_random=legacy_random
-            )
-        else:
-            results = _distributed(
-                model, todo, seed, deepcopy, legacy_random, backend=backend, workers=workers
-            )
+        results = rows_of(
+            model, todo, seed, deepcopy, legacy_random, backend=backend, workers=workers
+        )
         rows, order = _as_made(results)
         out = frame(rows, order)
         # Free the rows while the collector still sleeps (when it wakes, only the frame is
@@ -101,6 +128,54 @@ def run(
         results.clear()
         del rows
     return out
+
+
+def rows_of(
+    model: Model,
+    todo: list[Job],
+    seed: int | np.random.SeedSequence | None,
+    deepcopy: bool,
+    legacy_random: bool,
+    *,
+    backend: Any,
+    workers: int | None,
+) -> list[Rows]:
+    """Each job's rows (genesis first), in job order, simulated on ``backend``."""
+    if backend == "serial":
+        return simulate(model, todo, seed=seed, deepcopy=deepcopy, legacy_random=legacy_random)
+    return _distributed(
+        model, todo, seed, deepcopy, legacy_random, backend=backend, workers=workers
+    )
+
+
+UNSUPPORTED = {
+    "seeds": "cadCAD 0.5 stores its 'seeds' but never uses them; give seed= (an integer) "
+    "for reproducible runs",
+    "raw_exogenous_states": "cadCAD 0.5.3 raises a TypeError for raw_exogenous_states "
+    "unless _exo_update_per_ts=False; pass them as exogenous_states= (appended to every "
+    "block, as cadCAD does then)",
+    "_exo_update_per_ts": "see raw_exogenous_states",
+    "sim_configs": "the sim config is run's third argument",
+    "user_id": "user_id and model_id only label cadCAD's sessions: use run_experiment",
+    "model_id": "user_id and model_id only label cadCAD's sessions: use run_experiment",
+}
+
+
+def refuse_unsupported(arguments: Mapping[str, Any]) -> None:
+    """Refuse keyword arguments ``run`` does not take, saying what to do instead."""
+    for name in arguments:
+        reason = UNSUPPORTED.get(
+            name, "it is not one of cadCAD 0.5's configuration arguments either"
+        )
+        raise ConfigError(f"npolitics.cadcad.run does not take {name!r}: {reason}")
+
+
+def deepcopy_option(deepcopy: bool, additional_objs: Any) -> tuple[bool, Any]:
+    """cadCAD's ``{"deepcopy_off": True}`` in ``additional_objs``: shallow copies, and when it
+    is the only entry, no additional objects at all (what cadCAD 0.5 does)."""
+    if isinstance(additional_objs, dict) and additional_objs.get("deepcopy_off", False) is True:
+        return False, None if len(additional_objs) == 1 else additional_objs
+    return deepcopy, additional_objs
 
 
 def _as_made(results: list[Rows]) -> tuple[Rows, npt.NDArray[np.intp] | None]:

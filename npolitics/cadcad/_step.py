@@ -8,10 +8,13 @@ could be broken. What it does, per block in order, is what cadCAD 0.5 does:
 
 - copy the previous row (shallow, or deep with ``deepcopy``); a model with a single block
   sees ``substep`` 0 in it, a cadCAD quirk kept for fidelity;
-- call the policies with ``(params, substep, state_history, previous_state)`` and sum their
-  signals per name in cadCAD's policy order (or fold them with the model's ``policy_ops``);
-- call every update with the same ``previous_state`` and the signals, then apply the
-  ``(variable, value)`` pairs and set ``substep``, ``timestep`` and ``run``.
+- call the policies with ``(params, substep, state_history, previous_state)`` (and
+  ``additional_objs`` when given) and sum their signals per name in cadCAD's policy order
+  (or fold them with the model's ``policy_ops``);
+- call every update (exogenous states last) with the same ``previous_state`` and the
+  signals, then apply the ``(variable, value)`` pairs;
+- compute every environment process from that state, store them, and set ``substep``,
+  ``timestep`` and ``run``.
 """
 
 from __future__ import annotations
@@ -22,7 +25,14 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ._errors import ModelError
-from ._model import IDENTITY_SIGNAL, Block, Model, function_name, unknown_variable
+from ._model import (
+    IDENTITY_SIGNAL,
+    INDEX_COLUMNS,
+    Block,
+    Model,
+    function_name,
+    unknown_variable,
+)
 
 Rows = list[dict[str, Any]]
 (_IDENTITY_LABEL,) = IDENTITY_SIGNAL
@@ -33,14 +43,17 @@ Step = Callable[[Any, list[Rows], dict[str, Any], int, int, int], dict[str, Any]
 
 def compile_step(model: Model, deepcopy: bool) -> Step:
     """Generate ``model``'s timestep function (see the module docstring)."""
+    extra = model.additional_objs is not None
     names: dict[str, Any] = {
         "copy_state": copy.deepcopy if deepcopy else dict.copy,
         "IDENTITY": IDENTITY_SIGNAL,
         "as_signals": _signals,
         "combine": _combiner(model.policy_ops),
-        "check": _check_updates,
+        "apply": _apply_updates,
+        "VARIABLES": frozenset(model.initial_state),
         "annotate": _annotate,
         "model": model,
+        "extra": model.additional_objs,
     }
     single = len(model.blocks) == 1
     body: list[str] = []
@@ -57,7 +70,7 @@ def compile_step(model: Model, deepcopy: bool) -> Step:
             outputs.append(f"o{i}")
             names[f"p{k}_{i}"] = f
             body += [
-                f"o{i} = p{k}_{i}(params, {k}, history, s)",
+                f"o{i} = p{k}_{i}(params, {k}, history, s{', extra' if extra else ''})",
                 f"if type(o{i}) is not dict:",
                 f"    o{i} = as_signals(model.blocks[{b}], p{k}_{i}, o{i})",
             ]
@@ -67,11 +80,11 @@ def compile_step(model: Model, deepcopy: bool) -> Step:
             body.append(f"signals = {IDENTITY_SIGNAL!r}")
         else:
             body.append(f"signals = {{**{outputs[0]}}}")
-        for output in outputs[1:]:
+        for i, output in enumerate(outputs[1:], 1):
             if output is None:
                 body += [
                     f"if {_IDENTITY_LABEL!r} in signals:",
-                    "    combine(signals, IDENTITY)",
+                    f"    combine(signals, IDENTITY, model.blocks[{b}], {i})",
                     "else:",
                     f"    signals[{_IDENTITY_LABEL!r}] = {IDENTITY_SIGNAL[_IDENTITY_LABEL]!r}",
                 ]
@@ -80,29 +93,13 @@ def compile_step(model: Model, deepcopy: bool) -> Step:
                     f"if signals.keys().isdisjoint({output}):",  # no signal to combine: gather
                     f"    signals.update({output})",
                     "else:",
-                    f"    combine(signals, {output})",
+                    f"    combine(signals, {output}, model.blocks[{b}], {i})",
                 ]
         if model.policy_ops is not None and len(model.policy_ops) > 1:
             names["tail"] = _tail(model.policy_ops)
             body.append("signals = tail(signals)")
-        # The updates' results are unpacked and stored one by one: what ``s.update(results)``
-        # does, without its generic path for a sequence of pairs.
-        results = [f"r{i}" for i in range(len(block.update_functions))]
-        for i, f in enumerate(block.update_functions):
-            names[f"u{k}_{i}"] = f
-            body.append(f"r{i} = u{k}_{i}(params, {k}, history, s, signals)")
-        if results:
-            body += [
-                "width = len(s)",
-                "try:",
-                *(f"    n{i}, v{i} = r{i}" for i in range(len(results))),
-                *(f"    s[n{i}] = v{i}" for i in range(len(results))),
-                "except (TypeError, ValueError):",
-                "    width = -1",
-                "if len(s) != width:",  # a result that is no pair, or names an unknown variable
-                f"    check(model.blocks[{b}], ({''.join(r + ', ' for r in results)}), "
-                "model.initial_state)",
-            ]
+        body += _updates(k, block, names)
+        body += _environment(model, names)
         body += [
             f's["substep"] = {k}',
             's["timestep"] = timestep',
@@ -127,15 +124,92 @@ def compile_step(model: Model, deepcopy: bool) -> Step:
     return step
 
 
+def _updates(k: int, block: Block, names: dict[str, Any]) -> list[str]:
+    """Call block ``k``'s updates, then store their results.
+
+    The fast path stores (known variable, value) tuples one by one: what ``s.update(results)``
+    does, without its generic path for a sequence of pairs. Anything else (a list pair, or a
+    result to refuse) goes through :func:`_apply_updates`.
+    """
+    if not block.updates:
+        return []
+    lines = []
+    for i, (_, f, six) in enumerate(block.updates):
+        names[f"u{k}_{i}"] = f
+        lines.append(f"r{i} = u{k}_{i}(params, {k}, history, s, signals{', extra' if six else ''})")
+    count = len(block.updates)
+    results = "".join(f"r{i}, " for i in range(count))
+    return [
+        *lines,
+        "try:",
+        f"    if {' or '.join(f'type(r{i}) is not tuple' for i in range(count))}:",
+        "        raise TypeError",
+        *(f"    n{i}, v{i} = r{i}" for i in range(count)),
+        f"    if not VARIABLES.issuperset(({''.join(f'n{i}, ' for i in range(count))})):",
+        "        raise TypeError",
+        *(f"    s[n{i}] = v{i}" for i in range(count)),
+        "except (TypeError, ValueError):",
+        f"    apply(model.blocks[{k - 1}], ({results}), s, VARIABLES)",
+    ]
+
+
+def _environment(model: Model, names: dict[str, Any]) -> list[str]:
+    """Apply cadCAD's environment processes: all computed from one state, then stored."""
+    lines = []
+    for j, process in enumerate(model.env_processes):
+        current = f"s[{process.variable!r}]"
+        if process.kind == "function":
+            names[f"env{j}"] = process.value
+            lines.append(f"e{j} = env{j}(s, params, {current})")
+        elif process.kind == "functions":
+            lines.append(f"e{j} = {current}")
+            for m, f in enumerate(process.value):
+                names[f"env{j}_{m}"] = f
+                lines.append(f"e{j} = env{j}_{m}(params, e{j})")
+        else:
+            names[f"env{j}"] = process.value
+            lines.append(f"e{j} = env{j}")
+    lines += [f"s[{p.variable!r}] = e{j}" for j, p in enumerate(model.env_processes)]
+    return lines
+
+
 def _combiner(
     ops: Sequence[Callable[..., Any]] | None,
-) -> Callable[[dict[str, Any], Mapping[str, Any]], None]:
-    """Folds one policy's signals into the block's: added (cadCAD's default) or by ``ops[0]``."""
+) -> Callable[[dict[str, Any], Mapping[str, Any], Block, int], None]:
+    """Folds one policy's signals into the block's: added (cadCAD's default) or by ``ops[0]``.
+
+    Signals that cannot be added are a :class:`ModelError` naming the policies; an exception
+    inside a ``policy_ops`` function keeps its type and gains a note naming the function.
+    """
     fold = operator.add if ops is None else ops[0]
 
-    def combine(signals: dict[str, Any], out: Mapping[str, Any]) -> None:
+    def combine(signals: dict[str, Any], out: Mapping[str, Any], block: Block, i: int) -> None:
         for label, value in out.items():
-            signals[label] = fold(signals[label], value) if label in signals else value
+            if label not in signals:
+                signals[label] = value
+                continue
+            before = signals[label]
+            try:
+                signals[label] = fold(before, value)
+            except Exception as exc:
+                _name, f = block.policies[i]
+                policy = "cadCAD's identity policy" if f is None else function_name(f)
+                earlier = ", ".join(
+                    "identity" if g is None else function_name(g) for _, g in block.policies[:i]
+                )
+                if ops is None and isinstance(exc, TypeError):
+                    raise ModelError(
+                        f"{block.label}: policy {policy} sent signal {label!r} = {value!r} "
+                        f"({type(value).__qualname__}), which cannot be added to {before!r} "
+                        f"({type(before).__qualname__}), the same signal from the policies "
+                        f"before it ({earlier}): {exc}; send signals that add up, or give "
+                        "policy_ops"
+                    ) from exc
+                exc.add_note(
+                    f"npolitics.cadcad: in policy_ops[0] ({function_name(fold)}), folding "
+                    f"signal {label!r} of policy {policy} into that of {earlier}"
+                )
+                raise
 
     return combine
 
@@ -147,8 +221,15 @@ def _tail(ops: Sequence[Callable[..., Any]]) -> Callable[[dict[str, Any]], dict[
     def tail(signals: dict[str, Any]) -> dict[str, Any]:
         out = {}
         for label, value in signals.items():
-            for op in rest:
-                value = op(value)
+            for index, op in enumerate(rest, 1):
+                try:
+                    value = op(value)
+                except Exception as exc:
+                    exc.add_note(
+                        f"npolitics.cadcad: in policy_ops[{index}] ({function_name(op)}), "
+                        f"mapping signal {label!r} = {value!r}"
+                    )
+                    raise
             out[label] = value
         return out
 
@@ -165,21 +246,35 @@ def _signals(block: Block, fn: Any, out: Any) -> Any:
     )
 
 
-def _check_updates(block: Block, results: Sequence[Any], known: Mapping[str, Any]) -> None:
-    """Raise for the first result that is not a (known variable, value) pair.
+def _apply_updates(
+    block: Block, results: Sequence[Any], state: dict[str, Any], known: frozenset[str]
+) -> None:
+    """Store the updates' results when the fast path could not: check each, then store all.
 
-    Called only when applying the results failed or added a key; if every result is fine,
-    the new key came from a function writing into ``previous_state``, which cadCAD keeps too.
+    A result must be a tuple or list (variable, value) naming a state variable. cadCAD 0.5
+    passes the results to ``dict()``, which also reads a 2-character string, a dict with two
+    keys or a generator of two items as a pair, and lets an update write the index columns;
+    here those are errors.
     """
+    pairs: list[tuple[str, Any]] = []
     for (_, fn, _), result in zip(block.updates, results, strict=True):
         if not (isinstance(result, tuple | list) and len(result) == 2):
             raise ModelError(
                 f"{block.label}: state update {function_name(fn)} returned {result!r} "
                 f"({type(result).__qualname__}); a state update must return a "
-                "(variable, value) pair"
+                "(variable, value) pair, as a tuple or a list"
             )
-        if not isinstance(result[0], str) or result[0] not in known:
-            raise ModelError(unknown_variable(block.label, fn, result[0], known))
+        name = result[0]
+        if isinstance(name, str) and name in INDEX_COLUMNS:
+            raise ModelError(
+                f"{block.label}: state update {function_name(fn)} returned {result!r}, which "
+                f"sets {name!r}, one of the index columns ({', '.join(INDEX_COLUMNS)}) that "
+                "the engine fills itself (cadCAD 0.5 silently drops or keeps such a value)"
+            )
+        if not isinstance(name, str) or name not in known:
+            raise ModelError(unknown_variable(block.label, fn, name, known, result))
+        pairs.append((name, result[1]))
+    state.update(pairs)
 
 
 def _annotate(
@@ -187,7 +282,7 @@ def _annotate(
 ) -> None:
     """Say where ``exc`` arose: the block, the model function (if one raised it), the run."""
     block = model.blocks[substep - 1]
-    culprit = _culprit(exc, block)
+    culprit = _culprit(exc, model, block)
     where = f" in {function_name(culprit)}" if culprit is not None else ""
     exc.add_note(
         f"npolitics.cadcad: {block.label}{where}, subset {subset}, "
@@ -195,10 +290,15 @@ def _annotate(
     )
 
 
-def _culprit(exc: BaseException, block: Block) -> Any:
+def _culprit(exc: BaseException, model: Model, block: Block) -> Any:
     """The block's model function in whose frame ``exc`` was raised, if any."""
     functions = [f for _, f in block.policies if f is not None]
     functions += [f for _, f, _ in block.updates]
+    for process in model.env_processes:
+        if process.kind == "function":
+            functions.append(process.value)
+        elif process.kind == "functions":
+            functions += process.value
     codes = {getattr(f, "__code__", None): f for f in functions}
     tb = exc.__traceback__
     found = None

@@ -12,6 +12,9 @@ PUBLIC = {
     "CadcadRun",
     "CadcadRuns",
     "ConfigError",
+    "ExecutionContext",
+    "ExecutionMode",
+    "Executor",
     "Job",
     "Model",
     "ModelError",
@@ -21,6 +24,7 @@ PUBLIC = {
     "jobs",
     "rng",
     "run",
+    "run_experiment",
     "simulate",
 }
 
