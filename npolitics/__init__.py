@@ -48,6 +48,7 @@ from ._registry import load_world as load_world
 from ._registry import world as world
 from ._registry import world_names as world_names
 from ._results import Results as Results
+from ._results_file import ResultsFileError as ResultsFileError
 from ._runtime import Observation as Observation
 from ._sweep_results import ExperimentResults as ExperimentResults
 from ._sweep_results import load_results as load_results
@@ -95,6 +96,7 @@ __all__ = [
     "PolicyTable",
     "Population",
     "Results",
+    "ResultsFileError",
     "Snapshot",
     "StopConditionError",
     "Tick",

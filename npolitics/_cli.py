@@ -32,6 +32,7 @@ from ._errors import (
 )
 from ._experiment import Experiment, ExperimentInterrupted, resolve_world
 from ._registry import WorldSpec, world_names
+from ._results_file import ResultsFileError
 from ._sweep_results import ExperimentResults
 
 EXIT_FAILED = 1
@@ -384,16 +385,24 @@ def _show(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise UsageError(f"no such file: {args.file!r}")
     try:
-        res = ExperimentResults.load(path)
-        metric = _plot_metric(args.metric, res.metrics, res.headline)
-        plot = _writable(args.plot, _PLOT_SUFFIXES, "--plot") if args.plot else None
+        res = ExperimentResults.load(path)  # checks the description, columns and marker
+    except ResultsFileError as exc:
+        raise UsageError(f"cannot show results: {exc}") from None
     except (ValueError, OSError, ImportError) as exc:
         raise UsageError(f"cannot read {args.file!r}: {exc}") from None
+    metric = _plot_metric(args.metric, res.metrics, res.headline)
+    if args.by is not None and args.by not in res.swept:
+        raise UsageError(
+            f"--by {args.by!r} is not a swept parameter of these results; swept: "
+            f"{', '.join(res.swept) or 'none'}"
+        )
+    plot = _writable(args.plot, _PLOT_SUFFIXES, "--plot") if args.plot else None
     d = res.description
-    horizon = f"steps={d['steps']}" if d.get("steps") is not None else f"until={d['until']}"
+    horizon = f"steps={d['steps']}" if d["steps"] is not None else f"until={d['until']}"
+    status = "" if res.complete else " (partial: the run was interrupted)"
     print(
-        f"{args.file}: world {d.get('world_name')!r}, params {d.get('params')}, "
-        f"{res.done} of {res.expected} runs, {horizon}, seed {d.get('seed')}"
+        f"{args.file}: world {d['world_name']!r}, params {d['params']}, "
+        f"{res.done} of {res.expected} runs{status}, {horizon}, seed {d['seed']}"
     )
     _print_summary(res)
     if plot is not None and res.done:

@@ -2,8 +2,9 @@
 
 The table has one row per run × sample time, with columns ``run``, one per swept parameter,
 ``t``, ``omega`` and the kept metrics, sorted by point, run and time whatever order the runs
-finished in. Files (Parquet or CSV) carry the experiment's description, so loaded results
-can be summarised, plotted, or repeated exactly.
+finished in. Files (Parquet or CSV, see ``_results_file``) are written atomically and carry
+the experiment's description and a completeness marker, so loaded results can be checked,
+summarised, plotted, or repeated exactly.
 """
 
 from __future__ import annotations
@@ -20,14 +21,13 @@ import numpy as np
 import pandas as pd
 
 from ._errors import ArgumentError
+from ._results_file import csv_writer, marker, parquet_writer, write_atomically
+from ._results_file import read as read_results
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from ._experiment import Experiment, RunRecord
-
-_META_KEY = "npolitics"
-_CSV_PREFIX = "# npolitics: "
 
 
 @functools.lru_cache(maxsize=256)
@@ -157,61 +157,51 @@ class ExperimentResults:
     # -- files -------------------------------------------------------------------------
 
     def save(self, path: str | Path) -> Path:
-        """Write to ``path``: Parquet for ``.parquet``, CSV for ``.csv``."""
+        """Write to ``path``: Parquet for ``.parquet``, CSV for ``.csv`` (any case).
+
+        The file is written whole or not at all (see :meth:`to_csv`), with the description
+        and a completeness marker: ``done`` of ``expected`` runs, ``status`` (``"complete"``,
+        or ``"partial"`` for results cut short by an interrupt) and the row count.
+        """
         path = Path(path)
-        if path.suffix == ".parquet":
+        suffix = path.suffix.lower()
+        if suffix == ".parquet":
             self.to_parquet(path)
-        elif path.suffix == ".csv":
+        elif suffix == ".csv":
             self.to_csv(path)
         else:
             raise ArgumentError(f"results are saved as .parquet or .csv, not {path.name!r}")
         return path
 
     def to_parquet(self, path: str | Path) -> None:
-        """Write the table to Parquet, with the description in the file's metadata."""
-        try:
-            import pyarrow as pa
-            import pyarrow.parquet as pq
-        except ImportError as exc:
-            raise ImportError(
-                "writing Parquet needs pyarrow: pip install 'npolitics[parquet]'"
-            ) from exc
-        table = pa.Table.from_pandas(self.table, preserve_index=False)
-        meta = dict(table.schema.metadata or {})
-        meta[_META_KEY.encode()] = self._meta_json().encode()
-        pq.write_table(table.replace_schema_metadata(meta), str(path))
+        """Write the table to Parquet, with the description in the file's metadata.
+
+        Atomic: a temporary file beside ``path`` is renamed over it once complete, so an
+        interrupted write never leaves a truncated file nor replaces a good one.
+        """
+        write_atomically(Path(path), parquet_writer(self.table, self._meta_json()))
 
     def to_csv(self, path: str | Path) -> None:
-        """Write the table to CSV, with the description on a first ``# npolitics:`` line."""
-        with open(path, "w", newline="") as f:
-            f.write(_CSV_PREFIX + self._meta_json() + "\n")
-            self.table.to_csv(f, index=False)
+        """Write the table to CSV, between a first ``# npolitics: {description}`` line and a
+        last ``# npolitics: end, N rows`` line (atomic, as :meth:`to_parquet`)."""
+        write_atomically(Path(path), csv_writer(self.table, self._meta_json()))
 
     @classmethod
     def load(cls, path: str | Path) -> ExperimentResults:
-        """Results saved by :meth:`save`, :meth:`to_parquet` or :meth:`to_csv`."""
-        path = Path(path)
-        if path.suffix == ".parquet":
-            import pyarrow.parquet as pq
+        """Results saved by :meth:`save`, :meth:`to_parquet` or :meth:`to_csv`.
 
-            table = pq.read_table(str(path))
-            raw = (table.schema.metadata or {}).get(_META_KEY.encode())
-            if raw is None:
-                raise ArgumentError(f"{path} holds no npolitics results (no description found)")
-            meta = json.loads(raw)
-            frame = table.to_pandas()
-        else:
-            with open(path, newline="") as f:
-                first = f.readline()
-                if not first.startswith(_CSV_PREFIX):
-                    raise ArgumentError(f"{path} holds no npolitics results (no description line)")
-                meta = json.loads(first[len(_CSV_PREFIX) :])
-                frame = pd.read_csv(f)
+        The file is checked first: a :class:`ResultsFileError` names the description key or
+        column that is missing or malformed, or says the table was cut short.
+        """
+        meta, frame = read_results(Path(path))
         done = meta.pop("done")
+        meta.pop("status")
+        meta.pop("rows")
         return cls(meta, frame, done)
 
     def _meta_json(self) -> str:
-        return json.dumps({**self.description, "done": self.done}, default=_jsonable)
+        mark = marker(self.done, self.expected, len(self.table))
+        return json.dumps({**self.description, **mark}, default=_jsonable)
 
     # -- plots -------------------------------------------------------------------------
 
