@@ -94,6 +94,32 @@ class CadcadRuns(npl.Agent):
             run.state = step(job.params, run.history, run.state, timestep, job.subset, job.run)
 
 
+class SeededRuns(npl.Agent):
+    """Runs of one cadCAD model that draw from the global generators, one after another.
+
+    Each must see ``random`` and ``numpy.random`` seeded from its identity, as if it ran
+    alone, so a run cannot interleave with others. On clock tick ``t``, run ``t`` seeds
+    the generators and runs all its timesteps: the kernel's work is one instant per run,
+    not one per timestep of every run (which cost more than the model on small models).
+    """
+
+    runs: list[CadcadRun]
+    step: Step
+
+    @npl.channel
+    def tick(self, m: npl.Tick, ctx: npl.Context) -> None:
+        """Run ``runs[t]`` through every timestep, the global generators seeded for it."""
+        run = self.runs[int(m.t)]
+        current.run = run
+        job = run.job
+        seed_global_generators(run.root, job.simulation, job.subset, job.run)
+        step, params, history, state = self.step, job.params, run.history, run.state
+        subset, number = job.subset, job.run
+        for timestep in job.timesteps:
+            state = step(params, history, state, timestep, subset, number)
+        run.state = state
+
+
 def start(model: Model, job: Job, root: np.random.SeedSequence, layout: type) -> CadcadRun:
     """A run at its genesis row (a deep copy of the initial state, as cadCAD makes per run).
 
@@ -169,7 +195,8 @@ def _legacy(
     Runs that never draw from the global generators do not care how they are seeded, and
     advance together, which is much faster. So the first run runs alone, seeded; if it left
     the generators as it found them, the others run together and must leave them untouched
-    too. Wherever a draw is seen, every run concerned is run again alone, seeded.
+    too. Wherever a draw is seen, every run concerned is run again alone, seeded
+    (:class:`SeededRuns`).
     """
     if not jobs:
         return []
@@ -178,17 +205,10 @@ def _legacy(
         rest = [start(model, job, root, layout) for job in jobs[1:]]
         if not rest or _untouched(lambda: _advance(rest, step), root, jobs[1]):
             return [first, *rest]
-    return [first, *(_alone(model, job, root, step, layout) for job in jobs[1:])]
-
-
-def _alone(
-    model: Model, job: Job, root: np.random.SeedSequence, step: Step, layout: type
-) -> CadcadRun:
-    """``job`` run by itself, the global generators seeded from its identity."""
-    run = start(model, job, root, layout)
-    seed_global_generators(root, job.simulation, job.subset, job.run)
-    _advance([run], step)
-    return run
+    alone = [start(model, job, root, layout) for job in jobs[1:]]
+    if alone:
+        _world_of(SeededRuns(runs=alone, step=step), len(alone))
+    return [first, *alone]
 
 
 def _untouched(advance: Callable[[], None], root: np.random.SeedSequence, job: Job) -> bool:
@@ -205,7 +225,7 @@ def _advance(runs: list[CadcadRun], step: Step) -> None:
     for run in runs:
         groups.setdefault(run.job.timesteps, []).append(run)
     for timesteps, group in groups.items():
-        _world_of(CadcadRuns(runs=group, timesteps=timesteps, step=step))
+        _world_of(CadcadRuns(runs=group, timesteps=timesteps, step=step), len(timesteps))
 
 
 @contextmanager
@@ -225,8 +245,8 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _world_of(runs: CadcadRuns) -> None:
-    steps = len(runs.timesteps)
+def _world_of(runs: npl.Agent, steps: int) -> None:
+    """Tick ``runs`` ``steps`` times, in a world of their own."""
     world = npl.World("cadcad", seed=0, sample_every=steps + 1)
     world.add("runs", [runs])
     world.clock("runs", "tick")
