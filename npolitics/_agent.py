@@ -8,6 +8,7 @@ Subclasses become attrs classes automatically: annotate the state fields.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any, ClassVar, dataclass_transform
 
@@ -17,6 +18,7 @@ import numpy.typing as npt
 
 from ._channel import Channel, channels
 from ._errors import ArgumentError, DefinitionError
+from ._limits import Limits
 
 _COLUMN = "npolitics.column"
 
@@ -109,6 +111,7 @@ class Population(_Stateful):
             raise ArgumentError(
                 f"{type(self).__qualname__}: n must be an integer ≥ 0, got {self.n!r}"
             )
+        self._check_memory()
         for a in attrs.fields(type(self)):  # type: ignore[arg-type]
             spec = a.metadata.get(_COLUMN)
             if spec is None:
@@ -125,6 +128,19 @@ class Population(_Stateful):
                         f"got {value.shape}"
                     )
             setattr(self, a.name, value)
+
+    def _check_memory(self) -> None:
+        """Refuse columns whose memory would exceed ``NPOLITICS_MAX_MEMORY``, before any is
+        allocated (a world that declares no estimate of its own is still checked here)."""
+        need = 0
+        for a in attrs.fields(type(self)):  # type: ignore[arg-type]
+            spec = a.metadata.get(_COLUMN)
+            if spec is not None and getattr(self, a.name) is None:
+                need += int(self.n) * math.prod(spec.shape) * np.dtype(spec.dtype).itemsize
+        if need:
+            Limits.current().check_memory(
+                need, f"population {type(self).__qualname__} of {int(self.n)} agents"
+            )
 
     def __len__(self) -> int:
         return int(self.n)

@@ -67,6 +67,18 @@ class ParameterError(NpoliticsError, ValueError):
     """A world parameter was missing, unknown, of the wrong type or out of range."""
 
 
+class CostError(ArgumentError):
+    """A run or an experiment would cost more than a limit allows (memory, samples, instants,
+    workers), estimated before anything is allocated; the message says what it would cost
+    and how to raise the limit on purpose (:class:`npolitics.Limits`, ``NPOLITICS_MAX_*``)."""
+
+
+class StalledError(NpoliticsError, RuntimeError):
+    """A run cannot reach its horizon: its time stopped moving, or moves so slowly that it
+    would need more instants than the limit allows. The world stopped at its last complete
+    instant (or, for an instant that never ends, mid-instant: build it again)."""
+
+
 class InvariantError(NpoliticsError, AssertionError):
     """A declared invariant of a world did not hold after an instant."""
 

@@ -23,9 +23,15 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ._backends import check_backend, default_backend, imap_unordered
+from ._backends import (
+    BackendError,
+    check_backend,
+    default_backend,
+    free_cores,
+    imap_unordered,
+)
 from ._errors import ArgumentError, DefinitionError
-from ._params import build_params
+from ._limits import Limits, format_count, results_bytes
 from ._progress import progress
 from ._registry import UnknownWorldError, WorldSpec, load_world
 from ._results import TimeArray
@@ -188,8 +194,17 @@ class Experiment:
             raise ArgumentError(f"runs must be an integer ≥ 1, got {runs!r}")
         if (steps is None) == (until is None):
             raise ArgumentError("give the horizon of every run: steps=N or until=T (one of them)")
-        if steps is not None and (not isinstance(steps, int | np.integer) or steps < 0):
+        if steps is not None and (
+            not isinstance(steps, int | np.integer) or isinstance(steps, bool) or steps < 0
+        ):
             raise ArgumentError(f"steps must be an integer ≥ 0, got {steps!r}")
+        if until is not None and (
+            not isinstance(until, int | float | np.number)
+            or isinstance(until, bool)
+            or math.isnan(until)
+            or until == -math.inf
+        ):
+            raise ArgumentError(f"until must be a number (a time, or inf), got {until!r}")
         if seed is None:
             seed = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
         if not isinstance(seed, int | np.integer) or isinstance(seed, bool) or seed < 0:
@@ -208,6 +223,12 @@ class Experiment:
             params[name] = [_plain(v) for v in params[name]]
             if not params[name]:
                 raise ArgumentError(f"parameter {name!r} sweeps an empty list of values")
+        # The grid is a product: count it before making it (and every run's record, at two
+        # samples of two columns at least, before the runs are counted out).
+        size = math.prod(len(params[k]) for k in swept) * int(runs)
+        Limits.current().check_memory(
+            results_bytes(size, 2, 2), f"an experiment of {format_count(size)} runs"
+        )
         fixed = {k: _plain(v) for k, v in params.items() if k not in swept}
         given = [
             {**fixed, **dict(zip(swept, values, strict=True))}
@@ -216,7 +237,7 @@ class Experiment:
         # Validate every point now (a bad value fails here, not in a worker), keep the values
         # as the world declares them (1 → 1.0 for a float), and key each point's seeds by its
         # complete parameter values, defaults included.
-        complete = [attrs.asdict(build_params(spec.params, p), recurse=False) for p in given]
+        complete = [attrs.asdict(spec.validate(p), recurse=False) for p in given]
         points = tuple({k: full[k] for k in p} for p, full in zip(given, complete, strict=True))
         keys = tuple(point_key(full) for full in complete)
         self.__attrs_init__(
@@ -271,14 +292,60 @@ class Experiment:
                     sample_every=self.sample_every,
                 )
 
+    def check(
+        self, backend: Any = None, *, workers: int | None = None, timeout: float = 10.0
+    ) -> int | None:
+        """Refuse, before anything runs, what cannot work or would cost more than the
+        :class:`~npolitics.Limits` allow; return the number of workers to start.
+
+        Checks the backend, ``workers`` (an integer ≥ 1, at most ``NPOLITICS_MAX_WORKERS``),
+        ``timeout`` (finite seconds > 0), the kept metrics, each run's samples and clock
+        instants (from the first point's world, built for it: its memory was estimated
+        first), and the memory of every run's record together. A local pool never starts more
+        workers than there are runs. :meth:`run` and :meth:`stream` call it.
+        """
+        backend = default_backend(self.size) if backend is None else backend
+        check_backend(backend)
+        if workers is not None and (
+            not isinstance(workers, int | np.integer) or isinstance(workers, bool) or workers < 1
+        ):
+            raise BackendError(f"workers must be ≥ 1 (a number of processes), got {workers!r}")
+        if (
+            not isinstance(timeout, int | float | np.number)
+            or isinstance(timeout, bool)
+            or not (math.isfinite(timeout) and timeout > 0)
+        ):
+            raise ArgumentError(f"timeout must be a finite number of seconds > 0, got {timeout!r}")
+        limits = Limits.current()
+        if workers is not None:
+            limits.check_workers(int(workers), f"backend {backend!r} with workers={workers}")
+        world = self._first_world()
+        kept = self._kept(world)
+        if self.sample_every is not None:
+            world.sampling(every=self.sample_every)
+        horizon = world._horizon(self.steps, self.until)
+        if math.isinf(horizon) and world.sample_every is not None:
+            raise ArgumentError(
+                f"until={self.until} with world {self.spec.name!r} sampled every "
+                f"{world.sample_every} would record samples without end: give a finite time"
+            )
+        world._check_cost(horizon)
+        samples = world._expected(horizon)
+        limits.check_memory(
+            results_bytes(self.size, samples, 2 + len(kept)),
+            f"an experiment of {format_count(self.size)} runs of {format_count(samples)} "
+            f"samples each",
+        )
+        if backend in ("processes", "dask"):
+            return min(free_cores() if workers is None else int(workers), self.size)
+        return workers
+
     def stream(
         self, backend: Any = None, *, workers: int | None = None, timeout: float = 10.0
     ) -> Iterator[RunRecord]:
         """Every run's record, as runs finish (in no particular order)."""
         backend = default_backend(self.size) if backend is None else backend
-        check_backend(backend)
-        if self.keep is not None:
-            self.metrics()
+        workers = self.check(backend, workers=workers, timeout=timeout)
         by_value = backend not in ("serial", "processes")
         return imap_unordered(
             run_task,
@@ -380,7 +447,10 @@ class Experiment:
 
         It builds the first point's world once to learn its metrics.
         """
-        names = self._first_world().metrics
+        return self._kept(self._first_world())
+
+    def _kept(self, world: World) -> tuple[str, ...]:
+        names = world.metrics
         if self.keep is None:
             return names
         unknown = [k for k in self.keep if k not in names]

@@ -31,6 +31,7 @@ from ._errors import (
     DefinitionError,
     DelayError,
     MessageTypeError,
+    StalledError,
     UnknownAgentError,
     UnknownChannelError,
 )
@@ -44,6 +45,10 @@ ORDERS: tuple[Order, ...] = ("fixed", "shuffled")
 ACTIVATIONS: tuple[Activation, ...] = ("simultaneous", "sequential")
 
 _CLOCK_KEY = -(2**40)  # clock subscriptions sort before every channel, in declaration order
+
+#: Rounds (of delay-0 deliveries) one instant may take before the run is stopped as stalled:
+#: an instant that never ends is a model whose time cannot move, not a long computation.
+MAX_ROUNDS = 2**20
 
 
 @attrs.frozen(eq=False)
@@ -322,7 +327,15 @@ class Kernel:
         ``inline``: a cascade delivers its chunks itself as it goes (it then yields none);
         a driver that awaits handlers delivers them instead."""
         queue = self.queue
+        rounds = 0
         while queue.next_time() == t:
+            rounds += 1
+            if rounds > MAX_ROUNDS:
+                raise StalledError(
+                    f"world {self.world!r}: instant t={t} has run {MAX_ROUNDS} rounds without "
+                    "ending (messages sent with delay 0, or with delays too small to move a time "
+                    f"of {t}, keep arriving at the same instant)"
+                )
             _, due = queue.pop_round()
             pending: Round = []
             for key, chunks in due:

@@ -21,7 +21,9 @@ _PARAM = "npolitics.param"
 @attrs.frozen
 class ParamInfo:
     """What a parameter accepts: bounds (inclusive ``ge``/``le``, exclusive ``gt``/``lt``),
-    a set of ``choices``, and a one-line ``help``."""
+    a set of ``choices``, and a one-line ``help``. A number parameter is ``finite`` unless it
+    says otherwise: NaN and infinities are refused (a size, a rate or a time of ``inf`` makes
+    no world), so each parameter that gives them a meaning opts in."""
 
     ge: float | None = None
     gt: float | None = None
@@ -29,6 +31,7 @@ class ParamInfo:
     lt: float | None = None
     choices: tuple[Any, ...] | None = None
     help: str = ""
+    finite: bool = True
 
     def describe(self) -> str:
         """The allowed values in words, e.g. ``≥ 1`` or ``one of 'a', 'b'``."""
@@ -51,7 +54,7 @@ class ParamInfo:
             return value in self.choices
         if value is None:
             return True
-        if isinstance(value, float) and math.isnan(value):
+        if isinstance(value, float) and (math.isnan(value) or (self.finite and math.isinf(value))):
             return False
         return not (
             (self.ge is not None and not value >= self.ge)
@@ -78,6 +81,14 @@ def _check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
             f"parameter {attribute.name!r} must be {_article(kind)} ({info.describe()}), "
             f"got {value!r}"
         )
+    allowed = info.describe()
+    if isinstance(value, float) and (
+        (info.finite and math.isinf(value)) or (math.isnan(value) and allowed == "any value")
+    ):  # (NaN in a range is out of it: the range's message below says so)
+        allowed = "" if allowed == "any value" else f" ({allowed})"
+        raise ParameterError(
+            f"parameter {attribute.name!r} must be a finite number{allowed}, got {value!r}"
+        )
     if not info.admits(value):
         raise ParameterError(
             f"parameter {attribute.name!r} must be {info.describe()}, got {value!r}"
@@ -93,9 +104,15 @@ def param(
     lt: float | None = None,
     choices: Sequence[Any] | None = None,
     help: str = "",
+    finite: bool = True,
 ) -> Any:
-    """A world parameter with its default, its allowed range or choices, and a help line."""
-    info = ParamInfo(ge, gt, le, lt, tuple(choices) if choices is not None else None, help)
+    """A world parameter with its default, its allowed range or choices, and a help line.
+
+    A float parameter refuses NaN and infinities unless ``finite=False`` (then NaN is still
+    refused, and ``inf`` must be within the bounds).
+    """
+    choices_ = tuple(choices) if choices is not None else None
+    info = ParamInfo(ge, gt, le, lt, choices_, help, finite)
     return attrs.field(default=default, validator=_check, metadata={_PARAM: info}, kw_only=True)
 
 
@@ -184,7 +201,10 @@ def _coerce(value: Any, kind: str | None) -> Any:
         except (TypeError, ValueError):
             return value
     if kind == "float" and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # an int beyond any float: leave it for the type check
+            return value
     return value
 
 

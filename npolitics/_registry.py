@@ -8,13 +8,15 @@ entry-point group ``npolitics.worlds``, so the CLI finds third-party worlds like
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Mapping
 from importlib.metadata import entry_points
 from typing import Any, Generic, TypeVar
 
 import attrs
 
 from ._errors import DefinitionError, NpoliticsError, ParameterError
+from ._limits import Limits
 from ._params import Parameter, build_params, parameters
 from ._random import Seed
 from ._world import World
@@ -34,18 +36,51 @@ class WorldSpec(Generic[P]):
 
     ``build(params, world)`` adds the groups, clocks, metrics and invariants to an empty
     world named after the spec. The description is the build function's docstring.
+    ``memory(params)``, if given, estimates in bytes what the built world's groups take, from
+    the parameters alone: a world beyond ``NPOLITICS_MAX_MEMORY`` is then refused before its
+    build allocates anything (without it, only populations' columns are checked, as they are
+    allocated).
     """
 
     name: str
     params: type[P]
     build: Callable[[P, World], None]
     description: str = ""
+    memory: Callable[[P], float] | None = None
 
     def __call__(self, /, *, seed: Seed | None = 0, **params: Any) -> World:
-        p = build_params(self.params, params)
+        p = self.validate(params)
         world = World(self.name, seed=seed, params=p)
         self.build(p, world)
         return world
+
+    def validate(self, params: Mapping[str, Any], limits: Limits | None = None) -> P:
+        """``params`` checked (names, types, finiteness, ranges, cross-field rules) and costed
+        (the world's memory estimate against ``limits``, default :meth:`Limits.current`).
+
+        The one check every face shares: building a world, an Experiment's points, the CLI
+        and the dashboard all go through it, so a value refused in one is refused in all.
+        """
+        p: P = build_params(self.params, params)
+        need = self.estimate(p)
+        if need is not None:
+            shown = ", ".join(f"{k}={v!r}" for k, v in params.items())
+            what = f"world {self.name!r}" + (f" with {shown}" if shown else "")
+            (Limits.current() if limits is None else limits).check_memory(need, what)
+        return p
+
+    def estimate(self, p: P) -> float | None:
+        """The declared estimate of the memory (bytes) a world of parameters ``p`` takes once
+        built, or None if the world declares none."""
+        if self.memory is None:
+            return None
+        need = float(self.memory(p))
+        if math.isnan(need) or need < 0:
+            raise DefinitionError(
+                f"world {self.name!r}: its memory estimate must be a number of bytes ≥ 0, "
+                f"got {need!r}"
+            )
+        return need
 
     def parameters(self) -> list[Parameter]:
         """The declared parameters: name, type, default, allowed range, help."""
@@ -67,12 +102,19 @@ class WorldSpec(Generic[P]):
         return self.params()
 
 
-def world(name: str, *, params: type[P]) -> Callable[[Callable[[P, World], None]], WorldSpec[P]]:
-    """Declare a world: decorate its build function ``(params, world) -> None``."""
+def world(
+    name: str, *, params: type[P], memory: Callable[[P], float] | None = None
+) -> Callable[[Callable[[P, World], None]], WorldSpec[P]]:
+    """Declare a world: decorate its build function ``(params, world) -> None``.
+
+    ``memory(params)`` estimates the bytes its groups take once built (roughly: agents ×
+    bytes per agent, plus any table whose size a parameter sets), so that a world too big
+    for the machine is refused before it is built; see :class:`WorldSpec`.
+    """
 
     def wrap(build: Callable[[P, World], None]) -> WorldSpec[P]:
         doc = (build.__doc__ or "").strip()
-        return WorldSpec(name=name, params=params, build=build, description=doc)
+        return WorldSpec(name=name, params=params, build=build, description=doc, memory=memory)
 
     return wrap
 

@@ -11,6 +11,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from ._errors import ArgumentError
+from ._limits import Limits
 
 FloatArray = npt.NDArray[np.float64]
 #: Sample times: integers in a world that ticks (whole sampling grid), floats otherwise.
@@ -119,6 +120,9 @@ class Recorder:
     ) -> None:
         """Append the sample at time ``t``."""
         if self.size == self._rows.shape[0]:
+            # A run with no horizon can sample without end: stop where memory would run out.
+            grown = 2 * self._rows.nbytes * (1 + len(self._by_type) / self._rows.shape[1])
+            Limits.current().check_memory(grown, f"recording {2 * self.size} samples")
             self._rows = np.concatenate([self._rows, np.empty_like(self._rows)])
             for k, v in self._by_type.items():
                 self._by_type[k] = np.concatenate([v, np.zeros_like(v)])

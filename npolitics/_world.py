@@ -28,10 +28,12 @@ from ._errors import (
     DelayError,
     HandlerError,
     InvariantError,
+    StalledError,
     StopConditionError,
     WorldStateError,
 )
 from ._kernel import Activation, DeliveryFailedError, Kernel, Order
+from ._limits import Limits, format_count, results_bytes
 from ._message import Address, Tick
 from ._random import Seed, child, python_random, seed_sequence, stream
 from ._results import Recorder, Results
@@ -51,6 +53,14 @@ T = TypeVar("T")
 #: have happened since it was taken: replaying them after a failure costs about as much as a
 #: few snapshots, and stepping a world one tick at a time does not pickle it at every step.
 REPLAY_PER_AGENT = 1024
+
+#: A run checks its progress every this many instants: whether, at the rate its time has
+#: moved over the last window, it would reach its horizon within ``NPOLITICS_MAX_INSTANTS``.
+PROGRESS_WINDOW = 2**16
+
+#: The most sample rows a run allocates up front; the recorder doubles as the run goes, so a
+#: long horizon costs memory only as its samples are taken.
+INITIAL_SAMPLES = 1024
 
 
 @attrs.frozen
@@ -399,6 +409,7 @@ class World:
         """
         horizon = self._horizon(steps, until)
         self._refuse_async()
+        self._check_cost(horizon)
         checkpoint = self._rollback_point() if rollback else None
         recorder = self._start(horizon, stop)
         try:
@@ -432,17 +443,20 @@ class World:
         if handler_timeout is not None and not handler_timeout > 0:
             raise ArgumentError(f"handler_timeout must be > 0 seconds, got {handler_timeout!r}")
         horizon = self._horizon(steps, until)
+        self._check_cost(horizon)
         kernel = self._kernel
         has_async = any(r.channel.is_async for r in kernel.by_key)
         # An async instant puts itself back when it fails; a sync one is replayed.
         checkpoint = None if has_async else self._rollback_point()
         recorder = self._start(horizon, stop)
         origin = (anyio.current_time(), kernel.now if kernel.now is not None else 0)
+        progress = _Progress(self, horizon)
         try:
             while True:
                 t = kernel.next_time()
                 if t is None or t > horizon:
                     break
+                progress.instant(t)
                 await self._record_async(t, recorder, inclusive=False)
                 if realtime is not None:
                     await anyio.sleep_until(origin[0] + (t - origin[1]) / realtime)
@@ -481,17 +495,25 @@ class World:
         self._started = True
         self._running = True
         self._stopping = self._stop if stop is None else stop
-        return Recorder(self.metrics, self._type_names(), capacity=self._expected(horizon))
+        expected = self._expected(horizon)
+        capacity = INITIAL_SAMPLES if expected > INITIAL_SAMPLES else int(expected)
+        return Recorder(self.metrics, self._type_names(), capacity=capacity)
 
     def _advance(
         self, horizon: Time, recorder: Recorder, check: bool, before: bool = False
     ) -> None:
         """Deliver every instant up to ``horizon`` (``before``: only those earlier than it)."""
         kernel = self._kernel
+        progress = _Progress(self, horizon)
+        check_at = progress.next_check
+        instants = 0
         while True:
             t = kernel.next_time()
             if t is None or t > horizon or (before and t >= horizon):
                 break
+            instants += 1
+            if instants == check_at:  # cheap on the hot path: a count and a comparison
+                check_at = progress.check(t, instants)
             self._record_through(t, recorder, inclusive=False)
             self._instant(t)
             if self._close_instant(t, check) and not before:
@@ -620,20 +642,59 @@ class World:
             base = now if now is not None else self._sample_start - 1
             return base + int(steps)
         if until is not None:
-            if not isinstance(until, int | float | np.number) or math.isnan(until):
+            if (
+                not isinstance(until, int | float | np.number)
+                or isinstance(until, bool)
+                or math.isnan(until)
+            ):
                 raise ArgumentError(f"until must be a number, got {until!r}")
             if now is not None and until < now:
                 raise ArgumentError(f"until={until} is before the world's time now={now}")
+            if math.isinf(until) and self._kernel.clocks:
+                raise ArgumentError(
+                    f"until={until} never comes for a world with a clock (it never runs dry): "
+                    "give a finite time, or steps="
+                )
             return until
         if self._kernel.clocks:
             raise ArgumentError("a world with a clock never runs dry: give steps= or until=")
         return math.inf
 
-    def _expected(self, horizon: Time) -> int:
-        if math.isinf(horizon) or self._auto_sampling:
-            return 16
+    def _expected(self, horizon: Time) -> float:
+        """How many samples a run through ``horizon`` takes (inf: unknown, the run goes on
+        until the queue is empty)."""
+        if self._auto_sampling:
+            return 2
+        if math.isinf(horizon):
+            return math.inf
         first = self._sample_start + self._next_sample * self._sample_every
-        return max(1, math.floor((horizon - first) / self._sample_every) + 2)
+        span = (horizon - first) / self._sample_every
+        return max(1.0, math.floor(span) + 2.0) if math.isfinite(span) else math.inf
+
+    def _check_cost(self, horizon: Time) -> None:
+        """Refuse, before anything is allocated, a run whose samples would not fit in
+        ``NPOLITICS_MAX_MEMORY`` or whose clocks would tick more than
+        ``NPOLITICS_MAX_INSTANTS`` times before ``horizon``."""
+        limits = Limits.current()
+        samples = self._expected(horizon)
+        if math.isfinite(samples):
+            columns = 3 + len(self._metrics) + len(self._type_names())
+            limits.check_memory(
+                results_bytes(1, samples, columns),
+                f"a run of world {self.name!r} through t={horizon} sampled every "
+                f"{self._sample_every} ({format_count(samples)} samples)",
+            )
+        if math.isinf(horizon):
+            return
+        now = self._kernel.now
+        base = now if now is not None else self._sample_start
+        for clock in self._kernel.clocks.values():
+            ticks = max(0.0, (horizon - base) / clock.every)
+            limits.check_instants(
+                ticks,
+                f"a run of world {self.name!r} through t={horizon}, with group "
+                f"{clock.route.group.name!r} ticking every {clock.every},",
+            )
 
     def _refuse_async(self) -> None:
         for route in self._kernel.by_key:
@@ -784,6 +845,56 @@ class World:
     def __repr__(self) -> str:
         sizes = ", ".join(f"{n}: {g.size}" for n, g in self._kernel.groups.items())
         return f"<World {self.name!r} t={self._kernel.now} ({sizes})>"
+
+
+class _Progress:
+    """Whether a run is getting anywhere, checked every :data:`PROGRESS_WINDOW` instants.
+
+    A run whose events come closer and closer together (event times 1e-300 apart, a clock
+    period far below the horizon's scale) is not stuck in one place but will never arrive;
+    it is stopped with a :class:`StalledError` once, at the rate its time moved over the last
+    window, it would need more than ``NPOLITICS_MAX_INSTANTS`` instants in all. A run with no
+    horizon (until the queue is empty) is stopped after that many instants.
+    """
+
+    def __init__(self, world: World, horizon: Time) -> None:
+        self.world = world
+        self.horizon = horizon
+        self.limit = Limits.current().instants
+        self.next_check = PROGRESS_WINDOW
+        self.last: Time | None = None
+        self.count = 0
+
+    def instant(self, t: Time) -> None:
+        """Count one instant (for drivers that loop in Python anyway)."""
+        self.count += 1
+        if self.count == self.next_check:
+            self.next_check = self.check(t, self.count)
+
+    def check(self, t: Time, instants: int) -> int:
+        """Check progress at instant number ``instants`` (time ``t``); the next check's number."""
+        name = self.world.name
+        last, self.last = self.last, t
+        if math.isinf(self.horizon):
+            if instants > self.limit:
+                raise StalledError(
+                    f"world {name!r} has run {format_count(instants)} instants (t={t}) without "
+                    f"its queue running dry; give it a horizon, or set NPOLITICS_MAX_INSTANTS "
+                    f"to let it run longer"
+                )
+            return instants + PROGRESS_WINDOW
+        if last is not None:
+            rate = (t - last) / PROGRESS_WINDOW
+            left = (self.horizon - t) / rate if rate > 0 else math.inf
+            if instants + left > self.limit:
+                raise StalledError(
+                    f"world {name!r} cannot reach t={self.horizon}: its time moved only "
+                    f"{t - last:.3g} over the last {PROGRESS_WINDOW} instants (now t={t}), so "
+                    f"it would need about {format_count(instants + left)} instants, more than "
+                    f"the limit of {format_count(self.limit)} (NPOLITICS_MAX_INSTANTS); check "
+                    "the parameters that set its event rates"
+                )
+        return instants + PROGRESS_WINDOW
 
 
 def _reason(exc: BaseException | None) -> str:
