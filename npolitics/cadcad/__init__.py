@@ -9,6 +9,13 @@ A cadCAD model is a genesis state dict, partial state update blocks
                     cadcad.config_sim({"N": 100, "T": range(120), "M": {"beta": [0.2, 0.4]}}),
                     seed=1)
 
+A cadCAD script that builds an ``Experiment`` runs here by changing one import line,
+``from npolitics.cadcad import Executor, ExecutionContext, ExecutionMode`` (or by calling
+:func:`run_experiment`), and gets cadCAD's ``(raw_result, tensor_field, sessions)``.
+``env_processes``, exogenous states, ``policy_ops``, ``additional_objs`` and cadCAD's
+configuration helpers (:func:`env_trigger`, :func:`var_trigger`, :func:`psub_list`, …)
+behave as in cadCAD 0.5.3.
+
 What npolitics adds: reproducible runs (``seed``; each run's own stream through
 :func:`rng`), clear errors for broken models, no deep copy of the state per substep, and
 :func:`simulate` to run one (subset, run) anywhere.
@@ -27,6 +34,10 @@ from ._executor import ExecutionMode as ExecutionMode
 from ._executor import Executor as Executor
 from ._executor import run_experiment as run_experiment
 from ._frame import frame as frame
+from ._helpers import env_trigger as env_trigger
+from ._helpers import psub_list as psub_list
+from ._helpers import var_substep_trigger as var_substep_trigger
+from ._helpers import var_trigger as var_trigger
 from ._model import INDEX_COLUMNS as INDEX_COLUMNS
 from ._model import Model as Model
 from ._model import compile_model as compile_model
@@ -46,10 +57,14 @@ __all__ = [
     "ModelError",
     "compile_model",
     "config_sim",
+    "env_trigger",
     "frame",
     "jobs",
+    "psub_list",
     "rng",
     "run",
     "run_experiment",
     "simulate",
+    "var_substep_trigger",
+    "var_trigger",
 ]

@@ -20,12 +20,16 @@ PUBLIC = {
     "ModelError",
     "compile_model",
     "config_sim",
+    "env_trigger",
     "frame",
     "jobs",
+    "psub_list",
     "rng",
     "run",
     "run_experiment",
     "simulate",
+    "var_substep_trigger",
+    "var_trigger",
 }
 
 
