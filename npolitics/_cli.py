@@ -8,7 +8,11 @@
 
 A WORLD is a registered name (``knowledge-office``) or ``module:attribute`` naming a
 WorldSpec. A comma list (``-p workers=10,100``) sweeps a parameter. Bad input prints one line
-on stderr and exits with status 2; Ctrl-C keeps the finished runs in the output file.
+on stderr and exits with status 2 (a run that would cost more than ``NPOLITICS_MAX_MEMORY``,
+``NPOLITICS_MAX_INSTANTS`` or ``NPOLITICS_MAX_WORKERS`` allow is bad input, refused before it
+starts); a world that fails while it runs prints one line and exits with status 1; Ctrl-C
+keeps the finished runs in the output file and exits with status 130. No traceback is shown
+unless ``NPOLITICS_TRACEBACK=1``.
 """
 
 from __future__ import annotations
@@ -27,10 +31,12 @@ from ._errors import (
     HandlerError,
     InvariantError,
     NpoliticsError,
+    StalledError,
     StopConditionError,
     WellbeingError,
 )
 from ._experiment import Experiment, ExperimentInterrupted, resolve_world
+from ._limits import MEMORY
 from ._registry import WorldSpec, world_names
 from ._results_file import ResultsFileError
 from ._sweep_results import ExperimentResults
@@ -150,15 +156,43 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"npolitics: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except (HandlerError, InvariantError, WellbeingError, StopConditionError) as exc:
-        print(f"npolitics: the world failed: {exc}", file=sys.stderr)
+    except _WORLD_FAILED as exc:
+        print(f"npolitics: the world failed: {_line(exc)}", file=sys.stderr)
         return EXIT_FAILED
+    except NpoliticsError as exc:  # raised once the run started, e.g. a point's cost
+        print(f"npolitics: error: {_line(exc)}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("npolitics: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # e.g. `npolitics worlds | head`: the reader has seen enough
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except MemoryError as exc:  # numpy's _ArrayMemoryError too: an estimate fell short
+        print(
+            f"npolitics: the world failed: out of memory ({_line(exc) or 'MemoryError'}); "
+            f"{MEMORY} limits what runs may take",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    except Exception as exc:  # a bug (ours or a world's): one line, unless asked for more
+        if os.environ.get("NPOLITICS_TRACEBACK"):
+            raise
+        print(
+            f"npolitics: the world failed: {type(exc).__name__}: {_line(exc)} "
+            "(set NPOLITICS_TRACEBACK=1 to see where)",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+
+
+#: Errors of a world while it runs (not of the input): exit status 1.
+_WORLD_FAILED = (HandlerError, InvariantError, WellbeingError, StopConditionError, StalledError)
+
+
+def _line(exc: BaseException) -> str:
+    """An error's message on one line (a multi-line message is joined with " / ")."""
+    return " / ".join(part.strip() for part in str(exc).splitlines() if part.strip())
 
 
 # -- worlds ------------------------------------------------------------------------------
@@ -250,6 +284,10 @@ def _run(args: argparse.Namespace) -> int:
             check_backend(args.backend)
         if args.workers is not None and args.workers < 1:
             raise UsageError(f"--workers must be ≥ 1, got {args.workers}")
+        if args.smooth is not None and args.smooth < 1:
+            raise UsageError(f"--smooth must be ≥ 1, got {args.smooth}")
+        # What every run would cost (memory, samples, instants, workers), before any starts.
+        exp.check(args.backend, workers=args.workers, timeout=args.timeout)
     except (NpoliticsError, ValueError) as exc:
         raise UsageError(str(exc)) from None
     interrupted = False
@@ -319,16 +357,16 @@ def _writable(text: str, suffixes: Sequence[str], option: str) -> Path:
     if path.suffix.lower() not in suffixes:
         raise UsageError(f"{option} {text!r} must end in {' or '.join(suffixes)}")
     folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise UsageError(f"{option} {text!r}: folder {str(folder)!r} does not exist")
-    existed = path.exists()
-    try:  # os.access says yes to root even where writing fails: try it
-        with open(path, "a"):
+    try:
+        if not folder.is_dir():
+            raise UsageError(f"{option} {text!r}: folder {str(folder)!r} does not exist")
+        existed = path.exists()
+        with open(path, "a"):  # os.access says yes to root even where writing fails: try it
             pass
-    except OSError as exc:
-        raise UsageError(f"{option} {text!r} is not writable: {exc.strerror}") from None
-    if not existed:
-        path.unlink()
+        if not existed:
+            path.unlink()
+    except OSError as exc:  # a name too long, a folder we may not look into, …
+        raise UsageError(f"{option} {text!r} is not writable: {exc.strerror or exc}") from None
     return path
 
 
