@@ -13,6 +13,7 @@ from ._channel import channel as channel
 from ._channel import channels as channels
 from ._context import Context as Context
 from ._errors import ArgumentError as ArgumentError
+from ._errors import CostError as CostError
 from ._errors import DefinitionError as DefinitionError
 from ._errors import DelayError as DelayError
 from ._errors import HandlerError as HandlerError
@@ -20,6 +21,7 @@ from ._errors import InvariantError as InvariantError
 from ._errors import MessageTypeError as MessageTypeError
 from ._errors import NpoliticsError as NpoliticsError
 from ._errors import ParameterError as ParameterError
+from ._errors import StalledError as StalledError
 from ._errors import StopConditionError as StopConditionError
 from ._errors import UnknownAgentError as UnknownAgentError
 from ._errors import UnknownChannelError as UnknownChannelError
@@ -29,6 +31,7 @@ from ._errors import WorldStateError as WorldStateError
 from ._experiment import Experiment as Experiment
 from ._experiment import ExperimentInterrupted as ExperimentInterrupted
 from ._grid import Grid as Grid
+from ._limits import Limits as Limits
 from ._message import Address as Address
 from ._message import Batch as Batch
 from ._message import Tick as Tick
@@ -73,6 +76,7 @@ __all__ = [
     "Categorical",
     "Channel",
     "Context",
+    "CostError",
     "DefinitionError",
     "DelayError",
     "Deterministic",
@@ -83,6 +87,7 @@ __all__ = [
     "Grid",
     "HandlerError",
     "InvariantError",
+    "Limits",
     "MatrixView",
     "MessageTypeError",
     "Network",
@@ -98,6 +103,7 @@ __all__ = [
     "Results",
     "ResultsFileError",
     "Snapshot",
+    "StalledError",
     "StopConditionError",
     "Tick",
     "UnknownAgentError",
