@@ -256,4 +256,6 @@ def _world_of(runs: npl.Agent, steps: int) -> None:
         cause = exc.__cause__
         if cause is None:
             raise
-        raise cause.with_traceback(cause.__traceback__) from None
+        # The model's own exception, as if raised here, with its own cause (``from None``
+        # would erase a ModelError's TypeError).
+        raise cause.with_traceback(cause.__traceback__) from cause.__cause__

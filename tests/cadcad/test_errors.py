@@ -19,9 +19,12 @@ def s_x(params: Any, substep: int, history: Any, s: Any, p: Any) -> tuple[str, A
     return "x", s["x"] + p["go"]
 
 
-def run(blocks: Any, state: Any = None, config: Any = None) -> Any:
+def run(blocks: Any, state: Any = None, config: Any = None, **options: Any) -> Any:
     return cadcad.run(
-        {"x": 0} if state is None else state, blocks, cadcad.config_sim(config or dict(CONFIG))
+        {"x": 0} if state is None else state,
+        blocks,
+        cadcad.config_sim(config or dict(CONFIG)),
+        **options,
     )
 
 
@@ -160,3 +163,166 @@ def test_function_of_the_wrong_arity() -> None:
 def test_sim_config_of_the_wrong_type() -> None:
     with pytest.raises(cadcad.ConfigError, match="a dict, or a non-empty list of dicts"):
         cadcad.run({"x": 0}, [{"policies": {}, "variables": {}}], 7)
+
+
+# -- no silent acceptance --------------------------------------------------------------------
+
+
+def _returning(value: Any) -> Any:
+    def s_odd(params: Any, substep: int, history: Any, s: Any, p: Any) -> Any:
+        return value() if callable(value) else value
+
+    return s_odd
+
+
+@pytest.mark.parametrize(
+    ("returned", "shown"),
+    [
+        ("xy", r"'xy' \(str\)"),
+        ({"x": 1, "y": 2}, r"\{'x': 1, 'y': 2\} \(dict\)"),
+        (lambda: (v for v in ("x", 5)), r"<generator object .*> \(generator\)"),
+        ("xyz", r"'xyz' \(str\)"),
+        (None, r"None \(NoneType\)"),
+    ],
+    ids=["2-character string", "dict of two", "generator of two", "3-character string", "None"],
+)
+def test_update_result_that_is_not_a_tuple_or_list_pair(returned: Any, shown: str) -> None:
+    """cadCAD 0.5.3 reads a 2-character string, a two-key dict or a two-item generator as a
+    pair (see test_cadcad_itself_misreads_these); here each is a ModelError."""
+    blocks = [{"policies": {"go": p_go}, "variables": {"x": _returning(returned)}}]
+    with pytest.raises(
+        cadcad.ModelError, match=rf"block 0: state update .*s_odd returned {shown}.*pair"
+    ) as info:
+        run(blocks, state={"x": 0, "y": 0})
+    assert info.value.__notes__ == [
+        "npolitics.cadcad: block 0, subset 0, run 1, timestep 1, substep 1"
+    ]
+
+
+def test_list_pairs_are_pairs() -> None:
+    """A [variable, value] list is a pair, as in cadCAD."""
+    blocks = [{"policies": {"go": p_go}, "variables": {"x": _returning(["x", 4])}}]
+    assert run(blocks)["x"].tolist() == [0, 4, 4]
+
+
+@pytest.mark.parametrize("column", cadcad.INDEX_COLUMNS)
+def test_update_setting_an_index_column(column: str) -> None:
+    """cadCAD drops such a value (run, substep, timestep) or keeps it in the index (subset,
+    simulation); here it is refused, naming the column."""
+    blocks = [{"policies": {"go": p_go}, "variables": {"x": _returning((column, 9))}}]
+    with pytest.raises(
+        cadcad.ModelError, match=rf"s_odd returned \('{column}', 9\), which sets '{column}'"
+    ):
+        run(blocks)
+
+
+@pytest.mark.parametrize("column", cadcad.INDEX_COLUMNS)
+def test_genesis_variable_named_like_an_index_column(column: str) -> None:
+    blocks = [{"policies": {"go": p_go}, "variables": {"x": s_x}}]
+    with pytest.raises(cadcad.ModelError, match=rf"initial state has a variable '{column}'"):
+        run(blocks, state={"x": 0, column: 1})
+
+
+def p_text(params: Any, substep: int, history: Any, s: Any) -> dict[str, Any]:
+    return {"go": "a"}
+
+
+def test_signals_that_cannot_be_added_name_the_policies() -> None:
+    blocks = [{"policies": {"go": p_go, "text": p_text}, "variables": {"x": s_x}}]
+    with pytest.raises(
+        cadcad.ModelError,
+        match=r"block 0: policy .*p_text sent signal 'go' = 'a' \(str\), which cannot be added "
+        r"to 1 \(int\).*policies before it \(.*p_go\)",
+    ) as info:
+        run(blocks)
+    assert isinstance(info.value.__cause__, TypeError)
+
+
+def test_exception_inside_a_policy_op_names_it() -> None:
+    def fold(a: Any, b: Any) -> Any:
+        return a / (b - 1)
+
+    def double(value: Any) -> Any:
+        raise ArithmeticError("no")
+
+    blocks = [{"policies": {"go": p_go, "two": p_go}, "variables": {"x": s_x}}]
+    config = cadcad.config_sim(dict(CONFIG))
+    with pytest.raises(ZeroDivisionError) as info:
+        cadcad.run({"x": 0}, blocks, config, policy_ops=[fold])
+    assert "in policy_ops[0] (" in info.value.__notes__[0]
+    assert "fold), folding signal 'go' of policy" in info.value.__notes__[0]
+    assert "substep 1" in info.value.__notes__[1]
+    with pytest.raises(ArithmeticError) as info:
+        cadcad.run({"x": 0}, blocks, config, policy_ops=[max, double])
+    assert "in policy_ops[1] (" in info.value.__notes__[0]
+    assert "double), mapping signal 'go' = 1" in info.value.__notes__[0]
+
+
+@pytest.mark.parametrize(
+    "config",
+    [{"N": 1, "T": range(10**12)}, {"N": 10**9, "T": range(10)}, {"N": 10**5, "T": range(10**4)}],
+    ids=["T=range(10**12)", "N=10**9", "N×T"],
+)
+def test_sizes_beyond_reason_are_refused_before_allocating(config: dict[str, Any]) -> None:
+    blocks = [{"policies": {"go": p_go}, "variables": {"x": s_x}}]
+    with pytest.raises(cadcad.ConfigError, match=r"more than the 1e\+08 rows"):
+        cadcad.run({"x": 0}, blocks, cadcad.config_sim(config))
+
+
+def test_blocks_times_timesteps_beyond_reason_are_refused() -> None:
+    blocks = [{"policies": {"go": p_go}, "variables": {"x": s_x}}] * 200
+    config = cadcad.config_sim({"N": 1000, "T": range(1000)})
+    with pytest.raises(cadcad.ConfigError, match=r"1000 runs × 200001 rows each"):
+        cadcad.run({"x": 0}, blocks, config)
+
+
+@pytest.mark.parametrize(
+    ("argument", "said"),
+    [
+        ("seeds", "never uses them"),
+        ("raw_exogenous_states", "exogenous_states="),
+        ("model_id", "run_experiment"),
+        ("colour", "not one of cadCAD 0.5's configuration arguments"),
+    ],
+)
+def test_unsupported_arguments_are_named(argument: str, said: str) -> None:
+    """Never a TypeError about keyword arguments: a ConfigError naming the argument."""
+    with pytest.raises(cadcad.ConfigError, match=rf"does not take '{argument}': .*{said}"):
+        cadcad.run({"x": 0}, [{"policies": {}, "variables": {}}], CONFIG, **{argument: {}})
+
+
+def test_env_process_for_an_unknown_variable() -> None:
+    with pytest.raises(cadcad.ModelError, match=r"env_processes names 'q'.*ignores it silently"):
+        run([{"policies": {}, "variables": {}}], env_processes={"q": 1})
+
+
+def test_env_process_that_is_a_callable_but_not_a_function() -> None:
+    with pytest.raises(cadcad.ModelError, match=r"env_processes\['x'\] is <built-in function abs>"):
+        run([{"policies": {}, "variables": {}}], env_processes={"x": abs})
+
+
+def test_sparks_distributed_mode_is_refused() -> None:
+    with pytest.raises(cadcad.ConfigError, match=r"ExecutionMode\.distributed"):
+        cadcad.ExecutionContext(cadcad.ExecutionMode.distributed)
+
+
+def test_executor_wants_our_context() -> None:
+    with pytest.raises(cadcad.ConfigError, match=r"import ExecutionContext from npolitics\.cadcad"):
+        cadcad.Executor(object(), [])  # type: ignore[arg-type]
+
+
+@pytest.mark.slow
+def test_cadcad_itself_misreads_these() -> None:
+    """What docs/howto/cadcad.md says cadCAD 0.5.3 does with the results refused above."""
+    from ._models import cadcad_frame
+
+    def frame_for(value: Any) -> Any:
+        blocks = [{"policies": {}, "variables": {"x": _returning(value)}}]
+        config = {"N": 1, "T": range(1), "M": [{}]}
+        return cadcad_frame({"x": 0, "y": 0}, blocks, config).iloc[-1]
+
+    assert frame_for("xy")["x"] == "y"
+    assert frame_for({"x": 1, "y": 2})["x"] == "y"
+    assert frame_for(lambda: (v for v in ("x", 5)))["x"] == 5
+    assert frame_for(("run", 9))["run"] == 1
+    assert frame_for(("subset", 9))["subset"] == 9
