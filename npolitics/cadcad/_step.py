@@ -139,13 +139,13 @@ def _updates(k: int, block: Block, names: dict[str, Any]) -> list[str]:
         lines.append(f"r{i} = u{k}_{i}(params, {k}, history, s, signals{', extra' if six else ''})")
     count = len(block.updates)
     results = "".join(f"r{i}, " for i in range(count))
+    known = " or ".join(f"n{i} not in VARIABLES" for i in range(count))
+    tuples = " or ".join(f"type(r{i}) is not tuple" for i in range(count))
     return [
         *lines,
         "try:",
-        f"    if {' or '.join(f'type(r{i}) is not tuple' for i in range(count))}:",
-        "        raise TypeError",
         *(f"    n{i}, v{i} = r{i}" for i in range(count)),
-        f"    if not VARIABLES.issuperset(({''.join(f'n{i}, ' for i in range(count))})):",
+        f"    if {known} or {tuples}:",  # (cheaper than building a tuple of the names)
         "        raise TypeError",
         *(f"    s[n{i}] = v{i}" for i in range(count)),
         "except (TypeError, ValueError):",
