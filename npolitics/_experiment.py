@@ -202,9 +202,15 @@ class Experiment:
             not isinstance(until, int | float | np.number)
             or isinstance(until, bool)
             or math.isnan(until)
-            or until == -math.inf
         ):
-            raise ArgumentError(f"until must be a number (a time, or inf), got {until!r}")
+            raise ArgumentError(f"until must be a number, got {until!r}")
+        if until is not None and math.isinf(until):
+            # A world with a clock or a sampling grid would never end; one that runs dry
+            # ends its runs before any finite horizon as well.
+            raise ArgumentError(
+                f"until must be a finite time: every run of an experiment needs a horizon "
+                f"(a world whose queue runs dry ends its runs before it), got {until}"
+            )
         if seed is None:
             seed = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
         if not isinstance(seed, int | np.integer) or isinstance(seed, bool) or seed < 0:
@@ -324,11 +330,6 @@ class Experiment:
         if self.sample_every is not None:
             world.sampling(every=self.sample_every)
         horizon = world._horizon(self.steps, self.until)
-        if math.isinf(horizon) and world.sample_every is not None:
-            raise ArgumentError(
-                f"until={self.until} with world {self.spec.name!r} sampled every "
-                f"{world.sample_every} would record samples without end: give a finite time"
-            )
         world._check_cost(horizon)
         samples = world._expected(horizon)
         limits.check_memory(

@@ -58,6 +58,10 @@ REPLAY_PER_AGENT = 1024
 #: moved over the last window, it would reach its horizon within ``NPOLITICS_MAX_INSTANTS``.
 PROGRESS_WINDOW = 2**16
 
+#: Consecutive windows at a rate too slow to reach the horizon before a run is stopped (one
+#: window may be a burst of close events in a run whose events then spread out).
+STRIKES = 2
+
 #: The most sample rows a run allocates up front; the recorder doubles as the run goes, so a
 #: long horizon costs memory only as its samples are taken.
 INITIAL_SAMPLES = 1024
@@ -853,7 +857,8 @@ class _Progress:
     A run whose events come closer and closer together (event times 1e-300 apart, a clock
     period far below the horizon's scale) is not stuck in one place but will never arrive;
     it is stopped with a :class:`StalledError` once, at the rate its time moved over the last
-    window, it would need more than ``NPOLITICS_MAX_INSTANTS`` instants in all. A run with no
+    window, it would need more than ``NPOLITICS_MAX_INSTANTS`` instants in all (in
+    :data:`STRIKES` consecutive windows). A run with no
     horizon (until the queue is empty) is stopped after that many instants.
     """
 
@@ -862,8 +867,10 @@ class _Progress:
         self.horizon = horizon
         self.limit = Limits.current().instants
         self.next_check = PROGRESS_WINDOW
-        self.last: Time | None = None
+        now = world.now
+        self.last: Time = world.sample_start if now is None else now  # where the run starts
         self.count = 0
+        self.strikes = 0  # consecutive windows at a hopeless rate
 
     def instant(self, t: Time) -> None:
         """Count one instant (for drivers that loop in Python anyway)."""
@@ -883,17 +890,17 @@ class _Progress:
                     f"to let it run longer"
                 )
             return instants + PROGRESS_WINDOW
-        if last is not None:
-            rate = (t - last) / PROGRESS_WINDOW
-            left = (self.horizon - t) / rate if rate > 0 else math.inf
-            if instants + left > self.limit:
-                raise StalledError(
-                    f"world {name!r} cannot reach t={self.horizon}: its time moved only "
-                    f"{t - last:.3g} over the last {PROGRESS_WINDOW} instants (now t={t}), so "
-                    f"it would need about {format_count(instants + left)} instants, more than "
-                    f"the limit of {format_count(self.limit)} (NPOLITICS_MAX_INSTANTS); check "
-                    "the parameters that set its event rates"
-                )
+        rate = (t - last) / PROGRESS_WINDOW
+        left = (self.horizon - t) / rate if rate > 0 else math.inf
+        self.strikes = self.strikes + 1 if instants + left > self.limit else 0
+        if self.strikes >= STRIKES:  # not one window's burst of close events: a crawl
+            raise StalledError(
+                f"world {name!r} cannot reach t={self.horizon}: its time moved only "
+                f"{t - last:.3g} over the last {PROGRESS_WINDOW} instants (now t={t}), so "
+                f"it would need about {format_count(instants + left)} instants, more than "
+                f"the limit of {format_count(self.limit)} (NPOLITICS_MAX_INSTANTS); check "
+                "the parameters that set its event rates"
+            )
         return instants + PROGRESS_WINDOW
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 import contextlib
 import io
 import math
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import attrs
@@ -189,7 +190,7 @@ class Params:
             raise npl.ParameterError("mode 'b' needs workers ≥ 2")
 
 
-@npl.world("misuse", params=Params)
+@npl.world("misuse", params=Params, memory=lambda p: p.workers * 1024)
 def spec(p: Params, w: npl.World) -> None:
     """A world spec to give bad parameters to."""
     w.add("solo", Node())
@@ -249,7 +250,9 @@ def run_experiment(**kwargs: Any) -> Callable[[], Any]:
     def call() -> Any:
         backend = kwargs.pop("backend", "serial")
         workers = kwargs.pop("workers", None)
-        return experiment(**kwargs)().run(backend=backend, workers=workers, quiet=True)
+        timeout = kwargs.pop("timeout", 10.0)
+        exp = experiment(**kwargs)()
+        return exp.run(backend=backend, workers=workers, quiet=True, timeout=timeout)
 
     return call
 
@@ -335,6 +338,72 @@ def _taken() -> npl.Grid:
     grid = npl.Grid(3, 3, agents=4)
     grid.place([0, 1], [0, 1])
     return grid
+
+
+# -- costs, and runs that cannot advance ----------------------------------------------------
+
+
+class Hurry(npl.Agent):
+    """Sends itself a ping ``gap`` later, for ever: with a tiny gap, its time crawls."""
+
+    gap: float = 1e-300
+
+    @npl.channel
+    def ping(self, m: Ping, ctx: npl.Context) -> None:
+        ctx.send(ctx.me, "ping", m, delay=self.gap)
+
+
+@contextlib.contextmanager
+def patched(module: Any, name: str, value: Any) -> Iterator[None]:
+    """``module.name = value`` for a while (to make a limit small enough to reach fast)."""
+    old = getattr(module, name)
+    setattr(module, name, value)
+    try:
+        yield
+    finally:
+        setattr(module, name, old)
+
+
+def hurrying(gap: float) -> Callable[[], Any]:
+    """Run a Hurry world until t=3, checking progress every 256 instants and allowing 256
+    rounds per instant (the defaults, 2**16 and 2**20, take seconds to reach)."""
+
+    def call() -> Any:
+        from npolitics import _kernel, _world
+
+        w = npl.World("misuse")
+        w.add("hurry", Hurry(gap=gap))
+        w.send("hurry", "ping", Ping())
+        with patched(_world, "PROGRESS_WINDOW", 256), patched(_kernel, "MAX_ROUNDS", 256):
+            w.run(until=3)
+
+    return call
+
+
+def with_env(name: str, value: str, call: Callable[[], Any]) -> Callable[[], Any]:
+    """``call()`` with environment variable ``name`` set to ``value`` meanwhile."""
+
+    def wrapped() -> Any:
+        old = os.environ.get(name)
+        os.environ[name] = value
+        try:
+            return call()
+        finally:
+            if old is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = old
+
+    return wrapped
+
+
+def clock_run(every: float, until: float) -> Callable[[], Any]:
+    def call() -> Any:
+        w = world()
+        w.clock("solo", every=every)
+        return w.run(until=until)
+
+    return call
 
 
 COINS = "experiment_worlds:coins"
@@ -496,6 +565,25 @@ ROWS: list[Row] = [
         "these results hold no samples", empty_results_final),
     Row("results-concat-empty", K, "Results.concat([])", ValueError, "nothing to concatenate",
         lambda: npl.Results.concat([])),
+    # Costs, and runs that cannot advance
+    Row("until-inf-clock", K, "world.run(until=inf) with a clock", ValueError,
+        "until=inf never comes for a world with a clock", clock_run(1, math.inf)),
+    Row("run-samples-memory", K, "world.run(10**12), sampled every 1", npl.CostError,
+        "(1e+12 samples) would need about 36.4 TiB of memory, more than the limit",
+        lambda: world(sample_every=1).run(10**12)),
+    Row("run-clock-instants", K, "world.clock(…, every=1e-300); world.run(until=3)",
+        npl.CostError, "would take about 3e+300 instants, more than the limit of 1e+12",
+        clock_run(1e-300, 3)),
+    Row("run-crawling", K, "world.run(until=3), events 1e-300 apart", npl.StalledError,
+        "cannot reach t=3: its time moved only", hurrying(1e-300)),
+    Row("run-instant-never-ends", K, "world.run(…), an agent pinging itself with delay 0",
+        npl.StalledError, "instant t=0 has run 256 rounds without ending", hurrying(0)),
+    Row("population-memory", K, "Crowd(n=10**12)", npl.CostError,
+        "population Crowd of 1000000000000 agents would need about 7.28 TiB",
+        lambda: Crowd(n=10**12)),
+    Row("limits-env", K, "NPOLITICS_MAX_MEMORY=lots", ValueError,
+        "NPOLITICS_MAX_MEMORY must be a size like 512M or 8G (inf: no limit), got 'lots'",
+        with_env("NPOLITICS_MAX_MEMORY", "lots", npl.Limits.current)),
     # Parameters and the registry
     Row("param-unknown", P, 'spec(workerz=3)', npl.ParameterError,
         "unknown parameter(s) 'workerz'; valid: mode, rate, workers",
@@ -510,6 +598,11 @@ ROWS: list[Row] = [
         "'rate' must be a number (≥ 0 and ≤ 1), got None", lambda: spec(rate=None)),
     Row("param-nan", P, "spec(rate=nan)", npl.ParameterError,
         "'rate' must be ≥ 0 and ≤ 1, got nan", lambda: spec(rate=math.nan)),
+    Row("param-inf", P, "spec(rate=inf)", npl.ParameterError,
+        "'rate' must be a finite number (≥ 0 and ≤ 1), got inf", lambda: spec(rate=math.inf)),
+    Row("param-memory", P, "spec(workers=10**12), a world declaring memory=", npl.CostError,
+        "world 'misuse' with workers=1000000000000 would need about 931 TiB of memory",
+        lambda: spec(workers=10**12)),
     Row("param-choice", P, 'spec(mode="c")', npl.ParameterError,
         "'mode' must be one of 'a', 'b', got 'c'", lambda: spec(mode="c")),
     Row("param-cross-field", P, 'spec(mode="b", workers=1)', npl.ParameterError,
@@ -580,6 +673,18 @@ ROWS: list[Row] = [
         "unknown backend 'gpu'", run_experiment(backend="gpu")),
     Row("experiment-workers", E, 'exp.run(backend="processes", workers=0)', npl.BackendError,
         "workers must be ≥ 1", run_experiment(backend="processes", workers=0)),
+    Row("experiment-until-nan", E, "Experiment(…, until=nan)", ValueError,
+        "until must be a number", experiment(steps=None, until=math.nan)),
+    Row("experiment-until-inf", E, "Experiment(…, until=inf)", ValueError,
+        "until must be a finite time: every run of an experiment needs a horizon",
+        experiment(steps=None, until=math.inf)),
+    Row("experiment-runs-memory", E, "Experiment(…, runs=10**12)", npl.CostError,
+        "an experiment of 1e+12 runs would need about", experiment(runs=10**12)),
+    Row("experiment-timeout", E, "exp.run(timeout=nan)", ValueError,
+        "timeout must be a finite number of seconds > 0", run_experiment(timeout=math.nan)),
+    Row("experiment-workers-limit", E, 'exp.run(backend="dask", workers=10**9)', npl.CostError,
+        "would start 1e+09 worker processes, more than the limit",
+        run_experiment(backend="dask", workers=10**9)),
     Row("experiment-dask-address", E, 'exp.run(backend="dask://")', npl.BackendError,
         "cannot reach the Dask scheduler", run_experiment(backend="dask://")),
     # The worlds: their parameter classes check ranges and cross-field rules
@@ -662,6 +767,31 @@ ROWS: list[Row] = [
     Row("cli-sample-every", C, "--sample-every 0", UsageError,
         "sample_every must be a finite number > 0",
         cli("run", COINS, "--steps", "1", "--sample-every", "0")),
+    Row("cli-param-inf", C, "-p p=inf", UsageError,
+        "parameter 'p' must be a finite number (≥ 0 and ≤ 1), got inf",
+        cli("run", COINS, "-p", "p=inf", "--steps", "1")),
+    Row("cli-until-nan", C, "--until nan", UsageError, "until must be a number",
+        cli("run", COINS, "--until", "nan")),
+    Row("cli-until-inf", C, "--until inf", UsageError,
+        "until must be a finite time", cli("run", COINS, "--until", "inf")),
+    Row("cli-steps-huge", C, "--steps 1000000000000", UsageError,
+        "(1e+12 samples) would need about",
+        cli("run", COINS, "--steps", "1000000000000")),
+    Row("cli-runs-huge", C, "--runs 1000000000000", UsageError,
+        "an experiment of 1e+12 runs would need about",
+        cli("run", COINS, "--steps", "1", "--runs", "1000000000000")),
+    Row("cli-agents-huge", C, "-p n=1000000000000", UsageError,
+        "population Flippers of 1000000000000 agents would need about",
+        cli("run", COINS, "-p", "n=1000000000000", "--steps", "1")),
+    Row("cli-workers-huge", C, "--backend dask --workers 1000000000", UsageError,
+        "would start 1e+09 worker processes",
+        cli("run", COINS, "--steps", "1", "--backend", "dask", "--workers", "1000000000")),
+    Row("cli-timeout", C, "--timeout nan", UsageError,
+        "timeout must be a finite number of seconds > 0",
+        cli("run", COINS, "--steps", "1", "--timeout", "nan")),
+    Row("cli-out-too-long", C, "--out (a 300-character name).csv", UsageError,
+        "is not writable: File name too long",
+        cli("run", COINS, "--steps", "1", "--out", "a" * 300 + ".csv")),
     Row("cli-show-missing", C, "npolitics show missing.csv", UsageError, "no such file",
         cli("show", "/no/such/file.csv")),
     Row("cli-serve-port", C, "npolitics serve --port x", UsageError,
