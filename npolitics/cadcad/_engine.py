@@ -168,6 +168,19 @@ def simulate(
     (subset, run), the same whichever other jobs run and wherever. ``seed`` roots every
     run's stream (see :func:`npolitics.cadcad.rng`).
     """
+    return simulate_runs(model, jobs, seed=seed, deepcopy=deepcopy, legacy_random=legacy_random)[0]
+
+
+def simulate_runs(
+    model: Model,
+    jobs: Sequence[Job],
+    *,
+    seed: int | np.random.SeedSequence | None = 0,
+    deepcopy: bool = False,
+    legacy_random: bool = True,
+) -> tuple[list[Rows], bool]:
+    """:func:`simulate`, and whether the runs advanced together (timestep by timestep, so
+    their rows lie in memory interleaved) rather than one after another."""
     root = seed_sequence(seed)
     step = compile_step(model, deepcopy)
     layout = type("Row", (), {})
@@ -175,40 +188,40 @@ def simulate(
         try:
             if legacy_random:
                 with global_generators_kept():
-                    runs = _legacy(model, jobs, root, step, layout)
+                    runs, together = _legacy(model, jobs, root, step, layout)
             else:
-                runs = [start(model, job, root, layout) for job in jobs]
+                runs, together = [start(model, job, root, layout) for job in jobs], True
                 _advance(runs, step)
         finally:
             set_current(None)
     rows = [run.rows() for run in runs]
     for run in runs:  # the world lingers until the collector finds it: let the rows go now
         run.history.clear()
-    return rows
+    return rows, together
 
 
 def _legacy(
     model: Model, jobs: Sequence[Job], root: np.random.SeedSequence, step: Step, layout: type
-) -> list[CadcadRun]:
+) -> tuple[list[CadcadRun], bool]:
     """Run ``jobs`` as if each ran alone with the global generators seeded from its identity.
 
     Runs that never draw from the global generators do not care how they are seeded, and
     advance together, which is much faster. So the first run runs alone, seeded; if it left
     the generators as it found them, the others run together and must leave them untouched
     too. Wherever a draw is seen, every run concerned is run again alone, seeded
-    (:class:`SeededRuns`).
+    (:class:`SeededRuns`). Also says whether the runs advanced together.
     """
     if not jobs:
-        return []
+        return [], True
     first = start(model, jobs[0], root, layout)
     if _untouched(lambda: _advance([first], step), root, jobs[0]):
         rest = [start(model, job, root, layout) for job in jobs[1:]]
         if not rest or _untouched(lambda: _advance(rest, step), root, jobs[1]):
-            return [first, *rest]
+            return [first, *rest], True
     alone = [start(model, job, root, layout) for job in jobs[1:]]
     if alone:
         _world_of(SeededRuns(runs=alone, step=step), len(alone))
-    return [first, *alone]
+    return [first, *alone], False
 
 
 def _untouched(advance: Callable[[], None], root: np.random.SeedSequence, job: Job) -> bool:

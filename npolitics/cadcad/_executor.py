@@ -158,9 +158,10 @@ def run_experiment(
     raw: RawResult = []
     with collector_paused():
         for model, jobs in zip(models, todo, strict=True):
-            for rows in rows_of(
+            runs, _ = rows_of(
                 model, jobs, seed, deepcopy, legacy_random, backend=backend, workers=workers
-            ):
+            )
+            for rows in runs:
                 raw += rows
     single = len(configs) == 1 if _single is None else _single or len(configs) == 1
     return raw, [_tensor_field(config) for config in configs], _sessions(configs, single)

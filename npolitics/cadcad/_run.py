@@ -17,7 +17,7 @@ import pandas as pd
 
 from .._backends import check_backend, free_cores, imap_unordered
 from ._config import Job, SimConfig, check_rows, jobs
-from ._engine import collector_paused, simulate
+from ._engine import collector_paused, simulate, simulate_runs
 from ._errors import ConfigError
 from ._frame import frame
 from ._model import Model, compile_model
@@ -118,10 +118,10 @@ def run_jobs(
 ) -> pd.DataFrame:
     """The frame of ``todo``'s jobs of ``model``, in job order, on ``backend``."""
     with collector_paused():
-        results = rows_of(
+        results, together = rows_of(
             model, todo, seed, deepcopy, legacy_random, backend=backend, workers=workers
         )
-        rows, order = _as_made(results)
+        rows, order = _as_made(results, together)
         out = frame(rows, order)
         # Free the rows while the collector still sleeps (when it wakes, only the frame is
         # left for it to walk), in the order they were made: one sweep through memory.
@@ -139,13 +139,15 @@ def rows_of(
     *,
     backend: Any,
     workers: int | None,
-) -> list[Rows]:
-    """Each job's rows (genesis first), in job order, simulated on ``backend``."""
+) -> tuple[list[Rows], bool]:
+    """Each job's rows (genesis first), in job order, simulated on ``backend``, and whether
+    they were made together, timestep by timestep (rather than run by run, or elsewhere)."""
     if backend == "serial":
-        return simulate(model, todo, seed=seed, deepcopy=deepcopy, legacy_random=legacy_random)
-    return _distributed(
+        return simulate_runs(model, todo, seed=seed, deepcopy=deepcopy, legacy_random=legacy_random)
+    rows = _distributed(
         model, todo, seed, deepcopy, legacy_random, backend=backend, workers=workers
     )
+    return rows, False
 
 
 UNSUPPORTED = {
@@ -178,15 +180,15 @@ def deepcopy_option(deepcopy: bool, additional_objs: Any) -> tuple[bool, Any]:
     return deepcopy, additional_objs
 
 
-def _as_made(results: list[Rows]) -> tuple[Rows, npt.NDArray[np.intp] | None]:
+def _as_made(results: list[Rows], together: bool) -> tuple[Rows, npt.NDArray[np.intp] | None]:
     """The rows of all runs in about the order they were made, and the frame's order of them.
 
-    Runs advancing together make their rows timestep by timestep, run by run: when the runs
-    have equally many rows, that is the order returned (see :func:`frame`). Otherwise the
-    rows in the frame's order, and None.
+    Runs advancing ``together`` make their rows timestep by timestep, run by run: when the
+    runs have equally many rows, that is the order returned (see :func:`frame`). Otherwise
+    the rows in the frame's order, and None.
     """
     lengths = set(map(len, results))
-    if len(lengths) != 1:
+    if not together or len(lengths) != 1:
         return [row for rows in results for row in rows], None
     (length,) = lengths
     made = [rows[i] for i in range(length) for rows in results]
