@@ -24,6 +24,8 @@ What npolitics adds: reproducible runs (``seed``; each run's own stream through
 from ._config import Job as Job
 from ._config import config_sim as config_sim
 from ._config import jobs as jobs
+from ._configuration import Configuration as Configuration
+from ._configuration import Experiment as Experiment
 from ._engine import CadcadRun as CadcadRun
 from ._engine import CadcadRuns as CadcadRuns
 from ._engine import simulate as simulate
@@ -49,9 +51,11 @@ __all__ = [
     "CadcadRun",
     "CadcadRuns",
     "ConfigError",
+    "Configuration",
     "ExecutionContext",
     "ExecutionMode",
     "Executor",
+    "Experiment",
     "Job",
     "Model",
     "ModelError",

@@ -313,3 +313,50 @@ def test_drop_in_executor_seeds_every_run_as_if_it_ran_alone() -> None:
         alone, _, _ = cadcad.run_experiment([config], seed=5)
         assert alone == raw[i * 5 : (i + 1) * 5]
     assert len({rows["x"] for rows in raw[4::5]}) == len(configs)
+
+
+# -- npolitics' own Experiment ----------------------------------------------------------------
+
+
+def test_our_experiment_numbers_everything_as_cadcads() -> None:
+    """``npolitics.cadcad.Experiment``: the same configurations (ids, sessions, model ids)
+    as cadCAD's, hence the same frame, for a script importing nothing from cadCAD."""
+    sweep = {"N": 2, "T": range(2), "M": {"a": [1, 2, 3], "b": [9]}}
+    models = [
+        {"sim_configs": sweep, "model_id": "m"},
+        {"sim_configs": {"N": 1, "T": range(3), "M": {"a": [4, 5]}}, "model_id": "m"},
+        {"sim_configs": {"N": 2, "T": range(1)}, "env_processes": {"z": 3}},
+    ]
+    theirs = Experiment()
+    mine = cadcad.Experiment()
+    for spec in models:
+        common = {"initial_state": dict(STATE), "partial_state_update_blocks": BLOCKS}
+        theirs.append_model(
+            **common, **{**spec, "sim_configs": cadcad_config_sim(dict(spec["sim_configs"]))}
+        )
+        mine.append_configs(
+            **common, **{**spec, "sim_configs": cadcad.config_sim(dict(spec["sim_configs"]))}
+        )
+    assert mine.model_ids == theirs.model_ids == ["m", "m@1", "2"]
+    context = ExecutionContext(ExecutionMode.single_mode)
+    expected, _, their_sessions = Executor(context, theirs.configs, supress_print=True).execute()
+    got, _, sessions = cadcad.Executor(
+        cadcad.ExecutionContext(cadcad.ExecutionMode.single_mode), mine.configs
+    ).execute()
+    pd.testing.assert_frame_equal(pd.DataFrame(got), pd.DataFrame(expected))
+    assert sessions == their_sessions
+
+
+def test_our_experiment_refuses_what_cadcad_would_ignore_or_crash_on() -> None:
+    exp = cadcad.Experiment()
+    common = {"initial_state": dict(STATE), "partial_state_update_blocks": BLOCKS}
+    config = cadcad.config_sim({"N": 1, "T": range(2)})
+    with pytest.raises(cadcad.ConfigError, match="never uses them"):
+        exp.append_model(**common, sim_configs=config, seeds={"a": 1})
+    with pytest.raises(cadcad.ConfigError, match="_exo_update_per_ts=False"):
+        exp.append_model(**common, sim_configs=config, raw_exogenous_states={"y": exo_y})
+    with pytest.raises(cadcad.ConfigError, match="does not take 'colour'"):
+        exp.append_model(**common, sim_configs=config, colour=1)
+    with pytest.raises(cadcad.ConfigError, match=r"more than the 1e\+08 rows"):
+        exp.append_model(**common, sim_configs=cadcad.config_sim({"N": 10**9, "T": range(2)}))
+    assert exp.configs == []
