@@ -23,6 +23,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 from ._errors import NpoliticsError
+from ._signals import die_with_parent
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -88,10 +89,14 @@ def imap_unordered(
     return _dask(fn, tasks, backend, workers, timeout)
 
 
-def _ignore_sigint() -> None:
-    # Ctrl-C in a terminal reaches the whole process group: the parent handles it (cancels
-    # and terminates the pool), so workers ignore it instead of printing tracebacks.
+def _start_worker(parent: int | None) -> None:
+    """Set up a pool worker: Ctrl-C in a terminal reaches the whole process group, and the
+    parent handles it (cancels and terminates the pool), so workers ignore it instead of
+    printing tracebacks. With ``parent``, the worker also dies with that process, so that
+    no worker outlives a parent killed outright (kill -9)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent is not None:
+        die_with_parent(parent)
 
 
 def _processes(fn: Callable[[T], R], tasks: Iterable[T], workers: int) -> Iterator[R]:
@@ -99,8 +104,15 @@ def _processes(fn: Callable[[T], R], tasks: Iterable[T], workers: int) -> Iterat
         raise BackendError(f"workers must be ≥ 1, got {workers}")
     context = multiprocessing.get_context("spawn")
 
+    # A worker's death signal fires when the thread that started it ends: ask for it only
+    # when that thread is the main one, whose end is the process's.
+    main = threading.current_thread() is threading.main_thread()
+    parent = os.getpid() if main else None
+
     def new_pool() -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_sigint)
+        return ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_start_worker, initargs=(parent,)
+        )
 
     pool = new_pool()
     pending: dict[Future[R], T] = {}
@@ -149,6 +161,8 @@ def _processes(fn: Callable[[T], R], tasks: Iterable[T], workers: int) -> Iterat
             pool.shutdown(wait=False, cancel_futures=True)
             for process in processes:
                 process.terminate()
+            for process in processes:  # reap them, so none is left behind as a zombie
+                process.join(timeout=5)
 
 
 # How many times a task may be in flight when its worker pool breaks before we give up.
@@ -160,17 +174,28 @@ def _succeeded(future: Future[Any]) -> bool:
 
 
 @contextlib.contextmanager
-def _children_ignore_sigint() -> Iterator[None]:
+def _children_ignore_sigint() -> Iterator[list[int]]:
     """Processes started inside ignore Ctrl-C (an ignored signal stays ignored across exec),
-    so that the parent alone handles it; the parent ignores it meanwhile, briefly."""
+    so that the parent alone handles it; the parent ignores it meanwhile, briefly.
+
+    A SIGTERM handled by Python (the CLI's) is held back meanwhile, since a cluster
+    interrupted half started cannot be closed: it is listed in the yielded list, for the
+    caller to raise again once what it started can be closed.
+    """
+    held: list[int] = []
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield held
         return
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    terminate = signal.getsignal(signal.SIGTERM)
+    if callable(terminate):
+        signal.signal(signal.SIGTERM, lambda signum, frame: held.append(signum))
     try:
-        yield
+        yield held
     finally:
         signal.signal(signal.SIGINT, previous)
+        if callable(terminate):
+            signal.signal(signal.SIGTERM, terminate)
 
 
 @contextlib.contextmanager
@@ -188,7 +213,7 @@ def dask_client(backend: Any, workers: int | None, timeout: float) -> Iterator[A
     if backend == "dask":
         import logging
 
-        with _children_ignore_sigint():
+        with _children_ignore_sigint() as held:
             cluster = distributed.LocalCluster(
                 n_workers=free_cores() if workers is None else workers,
                 threads_per_worker=1,
@@ -198,8 +223,11 @@ def dask_client(backend: Any, workers: int | None, timeout: float) -> Iterator[A
                 dashboard_address="127.0.0.1:0",
                 silence_logs=logging.ERROR,
             )
-        with cluster, distributed.Client(cluster) as client:
-            yield client
+        with cluster:
+            for signum in held:  # now that the cluster will be closed on the way out
+                signal.raise_signal(signum)
+            with distributed.Client(cluster) as client:
+                yield client
         return
     try:
         client = distributed.Client(backend, timeout=timeout)

@@ -18,11 +18,12 @@ unless ``NPOLITICS_TRACEBACK=1``.
 from __future__ import annotations
 
 import argparse
+import functools
 import inspect
 import math
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -39,6 +40,7 @@ from ._experiment import Experiment, ExperimentInterrupted, resolve_world
 from ._limits import MEMORY
 from ._registry import WorldSpec, world_names
 from ._results_file import ResultsFileError
+from ._signals import terminate_as_interrupt
 from ._sweep_results import ExperimentResults
 
 EXIT_FAILED = 1
@@ -265,6 +267,49 @@ def _describe_world(name: str) -> list[str]:
 # -- run ---------------------------------------------------------------------------------
 
 
+def _stoppable(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """``command`` with SIGTERM acting as Ctrl-C, so that what it started (process pools,
+    Dask clusters) is closed and the finished runs are kept; it then exits with 143.
+
+    An exception group holding one error (trio's, from ``serve``) is that error, so Ctrl-C
+    on the dashboard is the usual one-line ``interrupted``, not a group's traceback.
+    """
+
+    @functools.wraps(command)
+    def stoppable(args: argparse.Namespace) -> int:
+        with terminate_as_interrupt() as stop:
+            try:
+                try:
+                    status = command(args)
+                except BaseExceptionGroup as group:
+                    raise _only_error(group) from None
+            except KeyboardInterrupt:
+                if stop.received is None:
+                    raise
+                print("npolitics: stopped by SIGTERM", file=sys.stderr)
+                return stop.exit_status()
+        return stop.exit_status() if status == EXIT_INTERRUPTED else status
+
+    return stoppable
+
+
+def _only_error(group: BaseExceptionGroup[BaseException]) -> BaseException:
+    """The one error in ``group`` (nested or not), or its interrupt if it holds one."""
+    leaves: list[BaseException] = []
+    todo: list[BaseException] = [group]
+    while todo:
+        error = todo.pop()
+        if isinstance(error, BaseExceptionGroup):
+            todo.extend(error.exceptions)
+        else:
+            leaves.append(error)
+    interrupts = [e for e in leaves if isinstance(e, KeyboardInterrupt)]
+    if interrupts:  # Ctrl-C wins: whatever else failed, the user asked to stop
+        return interrupts[0]
+    return leaves[0] if len(leaves) == 1 else group
+
+
+@_stoppable
 def _run(args: argparse.Namespace) -> int:
     try:
         exp = _experiment(args)
@@ -453,6 +498,7 @@ def _show(args: argparse.Namespace) -> int:
 # -- serve -------------------------------------------------------------------------------
 
 
+@_stoppable
 def _serve(args: argparse.Namespace) -> int:
     _need("hypercorn", "serve")
     _need("starlette", "serve")
@@ -468,8 +514,13 @@ def _serve(args: argparse.Namespace) -> int:
         raise UsageError(f"--port must be between 1 and 65535, got {args.port}")
     try:
         serve(worlds, port=args.port, started=lambda url: print(f"npolitics dashboard at {url}"))
-    except OSError as exc:
-        raise UsageError(f"cannot listen on 127.0.0.1:{args.port}: {exc.strerror or exc}") from None
+    except (OSError, BaseExceptionGroup) as exc:  # trio's nursery wraps what its tasks raise
+        error = _only_error(exc) if isinstance(exc, BaseExceptionGroup) else exc
+        if not isinstance(error, OSError):
+            raise error from None
+        raise UsageError(
+            f"cannot listen on 127.0.0.1:{args.port}: {error.strerror or error}"
+        ) from None
     return 0
 
 

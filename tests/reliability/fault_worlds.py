@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from pathlib import Path
 from typing import ClassVar
@@ -128,10 +129,16 @@ class MortalParams:
     marker: str = npl.param("", help="a file path: the first worker to build this world dies")
 
 
+def _in_worker() -> bool:
+    """Whether this is a worker process (of a pool or a Dask nanny), not the experiment's
+    own process, which builds the first point's world to check what a run will cost."""
+    return multiprocessing.parent_process() is not None
+
+
 @npl.world("mortal", params=MortalParams)
 def mortal(p: MortalParams, world: npl.World) -> None:
     """Savers; building it kills the worker process once (when ``marker`` does not exist)."""
-    if p.marker and not Path(p.marker).exists():
+    if p.marker and not Path(p.marker).exists() and _in_worker():
         Path(p.marker).write_text(str(os.getpid()))
         os._exit(17)
     crowd = world.add("savers", Savers(n=p.savers))
@@ -141,5 +148,7 @@ def mortal(p: MortalParams, world: npl.World) -> None:
 
 @npl.world("doomed", params=MortalParams)
 def doomed(p: MortalParams, world: npl.World) -> None:
-    """A world whose building always kills the worker process."""
-    os._exit(17)
+    """A world whose building always kills the worker process (and builds in the parent)."""
+    if _in_worker():
+        os._exit(17)
+    mortal.build(p, world)
