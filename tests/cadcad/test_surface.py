@@ -360,3 +360,19 @@ def test_our_experiment_refuses_what_cadcad_would_ignore_or_crash_on() -> None:
     with pytest.raises(cadcad.ConfigError, match=r"more than the 1e\+08 rows"):
         exp.append_model(**common, sim_configs=cadcad.config_sim({"N": 10**9, "T": range(2)}))
     assert exp.configs == []
+
+
+def test_the_robot_marbles_example_gives_cadcads_frame_where_it_is_deterministic() -> None:
+    """examples/robot_marbles_cadcad.py: where both robots always act (the sweep's second
+    parameter set), its frame is cadCAD's row for row."""
+    import robot_marbles_cadcad as example
+
+    spec = {
+        "initial_state": example.initial_state,
+        "partial_state_update_blocks": example.partial_state_update_blocks,
+        "sim_configs": cadcad_config_sim(
+            {"N": 3, "T": range(10), "M": {"robot_probabilities": [(1.0, 1.0)]}}
+        ),
+    }
+    frame = same_frames(spec)
+    assert frame["box_A"].iloc[-1] == frame["box_B"].iloc[-1] == 5
