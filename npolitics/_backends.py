@@ -136,7 +136,8 @@ def _processes(fn: Callable[[T], R], tasks: Iterable[T], workers: int) -> Iterat
                     if attempts[id(task)] >= _MAX_ATTEMPTS:
                         raise BackendError(
                             f"a worker process died {_MAX_ATTEMPTS} times while running "
-                            f"{task!r} (among {len(lost)} tasks in flight); giving up"
+                            f"{task_label(task)} (among {len(lost)} tasks in flight); "
+                            "giving up: run it alone with backend='serial' to see why"
                         )
                 kept = {f: t for f, t in pending.items() if _succeeded(f)}
                 pool.shutdown(wait=True)
@@ -167,6 +168,12 @@ def _processes(fn: Callable[[T], R], tasks: Iterable[T], workers: int) -> Iterat
 
 # How many times a task may be in flight when its worker pool breaks before we give up.
 _MAX_ATTEMPTS = 3
+
+
+def task_label(task: Any) -> str:
+    """``str(task)`` on one line, short enough for an error message."""
+    text = " ".join(str(task).split())
+    return text if len(text) <= 400 else text[:399] + "…"
 
 
 def _succeeded(future: Future[Any]) -> bool:
@@ -221,7 +228,9 @@ def dask_client(backend: Any, workers: int | None, timeout: float) -> Iterator[A
                 # Dask's dashboard is not ours to open; a free loopback port keeps two
                 # clusters (parallel tests, two experiments) from fighting over 8787.
                 dashboard_address="127.0.0.1:0",
-                silence_logs=logging.ERROR,
+                # Its errors reach the caller as exceptions (a task whose workers keep dying:
+                # one BackendError); logged as well, they would be a second report.
+                silence_logs=logging.CRITICAL,
             )
         with cluster:
             for signum in held:  # now that the cluster will be closed on the way out
@@ -247,12 +256,12 @@ def _dask(
         prefix = f"npolitics-{uuid.uuid4().hex[:12]}"
         todo = enumerate(tasks)
         queue = distributed.as_completed()
-        live: set[Any] = set()
+        live: dict[Any, T] = {}  # future -> its task
 
         def submit_one() -> None:
             for i, task in todo:
                 future = client.submit(fn, task, key=f"{prefix}-{i}", pure=False)
-                live.add(future)
+                live[future] = task
                 queue.add(future)
                 return
 
@@ -261,12 +270,35 @@ def _dask(
                 submit_one()
             for future in queue:
                 # A worker lost mid-task is the scheduler's business: it re-runs the task
-                # elsewhere, and the task's seed makes the rerun give the same result.
-                result = future.result()
-                live.discard(future)
+                # elsewhere, and the task's seed makes the rerun give the same result. When
+                # the task's workers died too often, the scheduler gives up on it.
+                try:
+                    result = future.result()
+                except distributed.KilledWorker:
+                    raise BackendError(
+                        f"Dask workers died {_killed_times(client)} while running "
+                        f"{task_label(live[future])}; giving up: run it alone with "
+                        "backend='serial' to see why"
+                    ) from None
+                del live[future]
                 future.release()
                 submit_one()
                 yield result
         finally:
             if live:
                 client.cancel(list(live))
+
+
+def _killed_times(client: Any) -> str:
+    """How many worker deaths the scheduler allows a task (its allowed-failures setting)."""
+    try:
+        allowed = client.run_on_scheduler(_allowed_failures)
+    except Exception:  # an old or locked-down scheduler: say it without the number
+        return "more often than the scheduler allows (distributed.scheduler.allowed-failures)"
+    return f"{int(allowed) + 1} times"
+
+
+def _allowed_failures() -> int:
+    import dask
+
+    return int(dask.config.get("distributed.scheduler.allowed-failures"))

@@ -108,6 +108,16 @@ class Task:
     keep: tuple[str, ...] | None
     sample_every: float | None
 
+    def __str__(self) -> str:
+        """One line naming the run, for errors: point, run, parameters and seed."""
+        world = self.world if isinstance(self.world, str) else self.world.name
+        params = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
+        seed = f"SeedSequence({self.seed.entropy}, spawn_key={self.seed.spawn_key})"
+        return " ".join(
+            f"run {self.run} of point {self.point} of world {world!r} ({params or 'defaults'}), "
+            f"seed {seed}".split()
+        )
+
 
 @attrs.frozen(eq=False)
 class RunRecord:
