@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+import attrs
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response, StreamingResponse
@@ -25,8 +26,9 @@ from .._registry import WorldSpec, load_world, world_names
 from ._session import Session
 
 STATIC = Path(__file__).parent / "static"
-FRAME_INTERVAL = 0.1  # seconds: at most ten frames a second per tab
+FRAME_INTERVAL = 0.1  # seconds: at most ten frames a second per run, per tab
 VIEW_INTERVAL = 0.25  # seconds between views of the society sent to one tab
+HEARTBEAT = 1.0  # seconds: a quiet stream sends a comment, so a closed tab is noticed
 PLOTLY_MISSING = "the charts need plotly (its bundled plotly.js): pip install 'npolitics[serve]'"
 
 
@@ -136,9 +138,8 @@ def create_app(worlds: Mapping[str, WorldSpec[Any]] | None = None) -> Starlette:
         return JSONResponse({"deleted": run.id})
 
     async def events(request: Request) -> Response:
-        run = session(request)
         return StreamingResponse(
-            _frames(run), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
+            _frames(sessions), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
         )
 
     async def download(request: Request) -> Response:
@@ -192,7 +193,7 @@ def create_app(worlds: Mapping[str, WorldSpec[Any]] | None = None) -> Starlette:
             Route("/api/runs", list_runs, methods=["GET"]),
             Route("/api/runs", create_run, methods=["POST"]),
             Route("/api/runs/{run}", delete_run, methods=["DELETE"]),
-            Route("/api/runs/{run}/events", events),
+            Route("/api/events", events),
             Route("/api/runs/{run}/results.{fmt}", download),
             Route("/api/runs/{run}/plot.{fmt}", plot),
             Route("/api/runs/{run}/{action}", control, methods=["POST"]),
@@ -211,31 +212,76 @@ class _RefusedError(Exception):
         self.status, self.message = status, message
 
 
-async def _frames(run: Session) -> AsyncIterator[str]:
-    """Server-sent events for one tab: new samples, status and view, at a bounded rate.
+async def _frames(sessions: Mapping[str, Session]) -> AsyncIterator[str]:
+    """Server-sent events for one tab, about every run, at a bounded rate.
+
+    One stream for all the runs: a browser opens at most six connections to a server over
+    HTTP/1.1, and with a stream per run, six runs left none for the page's requests. A run's
+    frame comes when it has news or is new to the tab; a removed run is announced as
+    ``{"removed": id}``.
+    """
+    watched: dict[str, _Watch] = {}
+    last_sent = anyio.current_time()
+    while True:
+        events = []
+        for run_id in [run_id for run_id in watched if run_id not in sessions]:
+            del watched[run_id]
+            events.append(_event({"removed": run_id}))
+        now = anyio.current_time()
+        for run in list(sessions.values()):
+            payload = watched.setdefault(run.id, _Watch(run)).news(now)
+            if payload is not None:
+                events.append(_event(payload))
+        if not events and now - last_sent >= HEARTBEAT:
+            events.append(":\n\n")
+        if events:
+            last_sent = now
+            yield "".join(events)
+        await anyio.sleep(FRAME_INTERVAL)
+
+
+@attrs.define
+class _Watch:
+    """What one tab has been sent of one run.
 
     Each frame says at which sample its samples start (``from``): after a reset (a new
-    samples list) the stream starts again at 0, and the tab drops what it had from there.
+    samples list) the run's samples start again at 0, and the tab drops what it had from
+    there. The view of the society comes at most every ``VIEW_INTERVAL`` seconds, and only
+    when the run has changed since the last one was sent.
     """
-    cursor = 0
-    seen = run.samples
-    last_view = -math.inf
-    while True:
-        changed = run.changed
-        if run.samples is not seen:
-            cursor, seen = 0, run.samples
-        fresh = seen[cursor:]
-        payload: dict[str, Any] = {"run": run.summary(), "from": cursor, "samples": fresh}
-        cursor += len(fresh)
-        now = anyio.current_time()
-        if now - last_view >= VIEW_INTERVAL:
-            payload["view"] = run.view()
-            last_view = now
-        yield f"data: {json.dumps(payload, allow_nan=False)}\n\n"
-        await anyio.sleep(FRAME_INTERVAL)
-        if run.samples is seen and cursor == len(seen) and not changed.is_set():
-            with anyio.move_on_after(1.0):
-                await changed.wait()
+
+    run: Session
+    samples: list[dict[str, float | None]] = attrs.field(init=False)
+    cursor: int = 0
+    summary: dict[str, Any] | None = None
+    view_at: float = -math.inf
+    view_stale: bool = True
+
+    def __attrs_post_init__(self) -> None:
+        self.samples = self.run.samples
+
+    def news(self, now: float) -> dict[str, Any] | None:
+        """The next frame for this run, or None if the tab has seen all there is."""
+        if self.run.samples is not self.samples:
+            self.samples, self.cursor = self.run.samples, 0
+        fresh = self.samples[self.cursor :]
+        summary = self.run.summary()
+        changed = bool(fresh) or summary != self.summary
+        self.view_stale = self.view_stale or changed
+        view_due = self.view_stale and now - self.view_at >= VIEW_INTERVAL
+        if not (changed or view_due):
+            return None
+        payload: dict[str, Any] = {"run": summary, "from": self.cursor, "samples": fresh}
+        self.cursor += len(fresh)
+        self.summary = summary
+        if view_due:
+            payload["view"] = self.run.view()
+            self.view_at, self.view_stale = now, False
+        return payload
+
+
+def _event(payload: dict[str, Any]) -> str:
+    return f"data: {json.dumps(payload, allow_nan=False)}\n\n"
 
 
 def _plotly_js() -> Traversable | None:

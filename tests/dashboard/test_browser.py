@@ -106,14 +106,16 @@ def open_dashboard(browser: object, server: str) -> object:
 def create_run(page: Any) -> str:
     """Click "Create run" and return the new row's id, once its row is on the page.
 
-    The page also lists the runs earlier tests made on this server, so the new row is the
-    one past those, not whichever row happens to be last while the request is in flight.
+    The page also lists the runs earlier tests made on this server, so the new row is found
+    by the id the server gave the run, not as whichever row happens to be last.
     """
-    before = page.eval_on_selector_all("#run-rows tr", "rows => rows.length")
-    page.click("#create")
-    row = f"#run-rows tr:nth-child({before + 1})"
-    page.wait_for_selector(f"{row} .start:enabled")
-    return str(page.eval_on_selector(row, "row => row.id"))
+    with page.expect_response(
+        lambda r: r.url.endswith("/api/runs") and r.request.method == "POST"
+    ) as created:
+        page.click("#create")
+    row = f"run-{created.value.json()['id']}"
+    page.wait_for_selector(f"#{row} .start:enabled")
+    return row
 
 
 def wait_until(page: Any, condition: str, explain: str, timeout: float = 20000) -> None:
@@ -392,4 +394,34 @@ def test_without_plotly_the_page_says_so_and_still_runs(server: str, browser: ob
     page.click(f"#{run_id} .start")
     page.wait_for_function(f"document.querySelector('#{run_id} .omega').dataset.samples === '5'")
     assert page.query_selector("#chart-grid .chart") is None
+    page.close()
+
+
+@pytest.mark.slow
+def test_many_runs_and_runs_made_in_another_tab(server: str, browser: object) -> None:
+    """Eight runs in one tab all work (one stream, not one connection per run), and a run
+    made in another tab shows up, in the rows and in the charts, without a reload."""
+    page: Any = open_dashboard(browser, server)
+    page.fill("#steps", "5")
+    made = []
+    for _ in range(8):
+        made.append(create_run(page))
+        page.click(f"#{made[-1]} .start")
+    for run_id in made:
+        page.wait_for_function(
+            f"document.querySelector('#{run_id} .status').textContent === 'done'"
+        )
+    other: Any = open_dashboard(browser, server)
+    other.fill("#steps", "7")
+    elsewhere = create_run(other)
+    other.click(f"#{elsewhere} .start")
+    page.wait_for_function(
+        f"document.querySelector('#{elsewhere} .omega')?.dataset.samples === '7'"
+    )
+    wait_for_charts(page, "omega", "spread")
+    assert page.input_value("#view-run") == made[-1][4:]  # not switched to the other tab's run
+    other.click(f"#{elsewhere} .remove")
+    page.wait_for_selector(f"#{elsewhere}", state="detached")
+    wait_for_charts(page, "omega", "spread")
+    other.close()
     page.close()

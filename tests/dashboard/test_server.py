@@ -6,6 +6,7 @@ import io
 import json
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -142,13 +143,24 @@ def test_step_pause_reset(client: TestClient) -> None:
     assert wait_for(client, run, "ready")["sample_count"] == 0
 
 
+def frames(stream: Any, timeout: float = 10.0) -> Iterator[dict[str, Any]]:
+    """The frames of a server-sent event stream, failing once none came for ``timeout`` s
+    (a quiet stream sends a comment every second)."""
+    deadline = time.monotonic() + timeout
+    for line in stream.iter_lines():
+        if line.startswith("data: "):
+            deadline = time.monotonic() + timeout
+            yield json.loads(line[len("data: ") :])
+        elif time.monotonic() > deadline:
+            raise AssertionError(f"no frame for {timeout} s")
+
+
 def test_the_stream_sends_samples_status_and_view(client: TestClient) -> None:
     run = client.post("/api/runs", json={"world": "walkers", "steps": 30}).json()["id"]
     client.post(f"/api/runs/{run}/start")
     wait_for(client, run, "done")
-    with client.stream("GET", f"/api/runs/{run}/events") as stream:
-        line = next(line for line in stream.iter_lines() if line.startswith("data: "))
-    frame = json.loads(line[len("data: ") :])
+    with client.stream("GET", "/api/events") as stream:
+        frame = next(frames(stream))
     assert frame["from"] == 0
     assert len(frame["samples"]) == 30
     assert frame["run"]["status"] == "done"
@@ -161,22 +173,35 @@ def test_after_a_reset_the_stream_starts_again_at_the_first_sample(client: TestC
     run = client.post("/api/runs", json={"world": "walkers", "seed": 2, "steps": 20}).json()["id"]
     client.post(f"/api/runs/{run}/start")
     wait_for(client, run, "done")
-    frames = []
-    with client.stream("GET", f"/api/runs/{run}/events") as stream:
-        for line in stream.iter_lines():
-            if not line.startswith("data: "):
-                continue
-            frames.append(json.loads(line[len("data: ") :]))
-            if len(frames) == 1:
+    seen = []
+    with client.stream("GET", "/api/events") as stream:
+        for frame in frames(stream):
+            seen.append(frame)
+            if len(seen) == 1:
                 client.post(f"/api/runs/{run}/reset")
                 client.post(f"/api/runs/{run}/start")
-            elif sum(len(f["samples"]) for f in frames[1:]) == 20:
+            elif frame["run"]["status"] == "done":  # its frame brings the last samples
                 break
-    assert frames[0]["from"] == 0
-    assert len(frames[0]["samples"]) == 20
-    again = [f for f in frames[1:] if f["samples"]]
+    assert seen[0]["from"] == 0
+    assert len(seen[0]["samples"]) == 20
+    again = [f for f in seen[1:] if f["samples"]]
     assert again[0]["from"] == 0  # not 20: the reset run's samples are sent from the first
-    assert [s for f in again for s in f["samples"]] == frames[0]["samples"]  # same seed
+    assert [s for f in again for s in f["samples"]] == seen[0]["samples"]  # same seed
+
+
+def test_one_stream_tells_of_every_run_made_and_removed(client: TestClient) -> None:
+    """A tab's one stream brings runs made in other tabs, and says when one is removed."""
+    first = client.post("/api/runs", json={"world": "walkers", "steps": 3}).json()["id"]
+    with client.stream("GET", "/api/events") as stream:
+        news = frames(stream)
+        assert next(news)["run"]["id"] == first
+        second = client.post("/api/runs", json={"world": "walkers", "steps": 3}).json()["id"]
+        assert next(news)["run"]["id"] == second
+        client.post(f"/api/runs/{second}/start")
+        done = next(f for f in news if f["run"]["status"] == "done")
+        assert done["run"]["id"] == second
+        client.delete(f"/api/runs/{first}")
+        assert next(f for f in news if "removed" in f) == {"removed": first}
 
 
 def test_a_crashed_handler_shows_its_error_and_the_server_keeps_going(client: TestClient) -> None:
@@ -193,6 +218,6 @@ def test_a_crashed_handler_shows_its_error_and_the_server_keeps_going(client: Te
 
 def test_unknown_things_get_clear_errors(client: TestClient) -> None:
     assert "unknown world" in client.post("/api/runs", json={"world": "nope"}).json()["error"]
-    assert client.get("/api/runs/99/events").status_code == 404
+    assert client.delete("/api/runs/99").json()["error"] == "no run '99'"
     response = client.post("/api/runs", json={"world": "walkers", "seed": -1})
     assert response.json()["error"] == "seed must be an integer ≥ 0, got -1"

@@ -4,7 +4,7 @@
 "use strict";
 
 const COLORS = ["#3f51b5", "#e65100", "#2e7d32", "#ad1457", "#00838f", "#6d4c41", "#5e35b1", "#c0ca33"];
-const state = { worlds: {}, runs: new Map(), streams: new Map(), charts: new Map() };
+const state = { worlds: {}, runs: new Map(), charts: new Map() };
 
 const $ = (id) => document.getElementById(id);
 
@@ -85,14 +85,18 @@ async function createRun() {
 
 // -- runs ----------------------------------------------------------------------------------
 
-function addRun(summary) {
-  if (state.runs.has(summary.id)) return;
+// A run made here is shown in the society's panel; one made in another tab only if none is.
+function addRun(summary, { select = true } = {}) {
+  if (state.runs.has(summary.id)) {
+    if (select) selectRun(summary.id);
+    return;
+  }
   const color = COLORS[(Number(summary.id) - 1) % COLORS.length];
   // drawn: how many of its samples the charts show; cleared: the charts must drop them all.
   const run = { ...summary, color, samples: [], view: null, drawn: 0, cleared: false };
   state.runs.set(summary.id, run);
   $("view-run").add(new Option(`run ${summary.id}`, summary.id));
-  $("view-run").value = summary.id;
+  if (select || !$("view-run").value) selectRun(summary.id);
   const row = document.createElement("tr");
   row.id = `run-${summary.id}`;
   row.innerHTML = `
@@ -117,9 +121,15 @@ function addRun(summary) {
   row.querySelector(".remove").addEventListener("click", () => removeRun(summary.id));
   row.querySelector(".speed").addEventListener("change", (e) =>
     control(summary.id, "speed", { speed: e.target.value || null }));
-  follow(summary.id);
   updateRow(run);
   scheduleCharts();  // its trace and legend entry, empty until samples arrive
+}
+
+function selectRun(id) {
+  $("view-run").value = id;
+  const run = state.runs.get(id);
+  if (run) drawView(run);
+  updateDownloads();
 }
 
 function describeParams(params) {
@@ -141,21 +151,29 @@ async function control(id, action, body = {}) {
 
 async function removeRun(id) {
   await api(`/api/runs/${id}`, { method: "DELETE" }).catch(() => {});
-  state.streams.get(id)?.close();
-  state.streams.delete(id);
+  dropRun(id);
+}
+
+function dropRun(id) {
   state.runs.delete(id);
   $(`run-${id}`)?.remove();
   [...$("view-run").options].find((o) => o.value === id)?.remove();
   scheduleCharts();
 }
 
-function follow(id) {
-  const source = new EventSource(`/api/runs/${id}/events`);
-  state.streams.set(id, source);
+// One stream for every run (a browser opens at most six connections to the server): runs
+// made or removed in other tabs come and go here too.
+function follow() {
+  const source = new EventSource("/api/events");
   source.onmessage = (event) => {
     const frame = JSON.parse(event.data);
+    if ("removed" in frame) {
+      dropRun(frame.removed);
+      return;
+    }
+    const id = frame.run.id;
+    if (!state.runs.has(id)) addRun(frame.run, { select: false });
     const run = state.runs.get(id);
-    if (!run) return;
     if (frame.from < run.samples.length) {  // a reset (from any tab), or the stream reconnected
       run.samples.length = frame.from;
       run.drawn = 0;
@@ -425,14 +443,14 @@ function escapeHtml(text) {
 }
 
 $("create").addEventListener("click", createRun);
-$("view-run").addEventListener("change", () => {
-  const run = state.runs.get($("view-run").value);
-  if (run) drawView(run);
-  updateDownloads();
-});
+$("view-run").addEventListener("change", () => selectRun($("view-run").value));
 // Runs that already exist (started in another tab) are listed before new ones can be made,
 // so rows stay in the order the runs were created.
-Promise.all([loadWorlds(), api("/api/runs").then((data) => data.runs.forEach(addRun))])
+const listed = api("/api/runs").then((data) => {
+  data.runs.forEach((run) => addRun(run));
+  follow();
+});
+Promise.all([loadWorlds(), listed])
   .then(() => { $("create").disabled = false; })
   .catch((err) => { $("error").textContent = err.message; });
 loadPlotly();
