@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import math
 import os
+import tempfile
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import attrs
 import numpy as np
+import pandas as pd
 
 import npolitics as npl
 
@@ -406,6 +410,51 @@ def clock_run(every: float, until: float) -> Callable[[], Any]:
     return call
 
 
+def _drop_key(key: str) -> Callable[[str], str]:
+    """Breaks a saved CSV: its description line without ``key``."""
+
+    def breaking(text: str) -> str:
+        first, rest = text.split("\n", 1)
+        meta = json.loads(first.removeprefix("# npolitics: "))
+        del meta[key]
+        return "# npolitics: " + json.dumps(meta) + "\n" + rest
+
+    return breaking
+
+
+def _drop_column(column: str) -> Callable[[str], str]:
+    """Breaks a saved CSV: its table without ``column``."""
+
+    def breaking(text: str) -> str:
+        first, *table, end = text.rstrip("\n").split("\n")
+        frame = pd.read_csv(io.StringIO("\n".join(table))).drop(columns=column)
+        return f"{first}\n{frame.to_csv(index=False)}{end}\n"
+
+    return breaking
+
+
+def saved_results(
+    breaking: Callable[[str], str], show: tuple[str, ...] | None = None
+) -> Callable[[], Any]:
+    """Save small results as CSV, break the file, then load it (or ``npolitics show`` it with
+    the options ``show``, when given)."""
+
+    def call() -> Any:
+        with tempfile.TemporaryDirectory() as folder:
+            exp = npl.Experiment(COINS, {"n": [2, 3]}, runs=1, steps=2)
+            path = exp.run("serial", quiet=True).save(Path(folder) / "r.csv")
+            path.write_text(breaking(path.read_text()))
+            if show is not None:
+                return cli("show", str(path), *show)()
+            return npl.load_results(path)
+
+    return call
+
+
+def _keep_text(text: str) -> str:
+    return text
+
+
 COINS = "experiment_worlds:coins"
 K = "kernel"
 P = "parameters"
@@ -687,6 +736,22 @@ ROWS: list[Row] = [
         run_experiment(backend="dask", workers=10**9)),
     Row("experiment-dask-address", E, 'exp.run(backend="dask://")', npl.BackendError,
         "cannot reach the Dask scheduler", run_experiment(backend="dask://")),
+    # Results files: load_results checks the description, the columns and the marker
+    Row("results-not-results", E, "load_results(a CSV without the '# npolitics:' line)",
+        npl.ResultsFileError, "holds no npolitics results (no description line)",
+        saved_results(lambda text: text.split("\n", 1)[1])),
+    Row("results-cut-short", E, "load_results(a CSV with its last 30 bytes cut off)",
+        npl.ResultsFileError, "is cut short: it lacks the '# npolitics: end, N rows' line",
+        saved_results(lambda text: text[:-30])),
+    Row("results-missing-key", E, "load_results(a file whose description lacks 'until')",
+        npl.ResultsFileError, "its description lacks 'until'", saved_results(_drop_key("until"))),
+    Row("results-missing-column", E, "load_results(a file whose table lacks 'omega')",
+        npl.ResultsFileError, "its table lacks column(s) 'omega'",
+        saved_results(_drop_column("omega"))),
+    Row("results-marker", E, "load_results(a file saying 1 run done whose table holds 2)",
+        npl.ResultsFileError, "its table holds 2 runs where its description says 1",
+        saved_results(lambda text: text.replace('"done": 2', '"done": 1', 1)
+                      .replace('"status": "complete"', '"status": "partial"', 1))),
     # The worlds: their parameter classes check ranges and cross-field rules
     Row("info-decay-pool", W, 'info-decay: initial_active_count=200, snippets=100',
         npl.ParameterError, "more than the pool holds",
@@ -794,6 +859,12 @@ ROWS: list[Row] = [
         cli("run", COINS, "--steps", "1", "--out", "a" * 300 + ".csv")),
     Row("cli-show-missing", C, "npolitics show missing.csv", UsageError, "no such file",
         cli("show", "/no/such/file.csv")),
+    Row("cli-show-malformed", C, "npolitics show r.csv (its description lacks 'metrics')",
+        UsageError, "its description lacks 'metrics' (the file was not written by npolitics",
+        saved_results(_drop_key("metrics"), ())),
+    Row("cli-show-by", C, "npolitics show r.csv --by nope", UsageError,
+        "--by 'nope' is not a swept parameter of these results; swept: n",
+        saved_results(_keep_text, ("--by", "nope"))),
     Row("cli-serve-port", C, "npolitics serve --port x", UsageError,
         "argument --port: invalid int value: 'x'", cli("serve", "--port", "x")),
     # The cadCAD layer
