@@ -138,8 +138,11 @@ def create_app(worlds: Mapping[str, WorldSpec[Any]] | None = None) -> Starlette:
         return JSONResponse({"deleted": run.id})
 
     async def events(request: Request) -> Response:
+        only = session(request).id if "run" in request.path_params else None
         return StreamingResponse(
-            _frames(sessions), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
+            _frames(sessions, only),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-store"},
         )
 
     async def download(request: Request) -> Response:
@@ -194,6 +197,7 @@ def create_app(worlds: Mapping[str, WorldSpec[Any]] | None = None) -> Starlette:
             Route("/api/runs", create_run, methods=["POST"]),
             Route("/api/runs/{run}", delete_run, methods=["DELETE"]),
             Route("/api/events", events),
+            Route("/api/runs/{run}/events", events),
             Route("/api/runs/{run}/results.{fmt}", download),
             Route("/api/runs/{run}/plot.{fmt}", plot),
             Route("/api/runs/{run}/{action}", control, methods=["POST"]),
@@ -212,13 +216,13 @@ class _RefusedError(Exception):
         self.status, self.message = status, message
 
 
-async def _frames(sessions: Mapping[str, Session]) -> AsyncIterator[str]:
-    """Server-sent events for one tab, about every run, at a bounded rate.
+async def _frames(sessions: Mapping[str, Session], only: str | None = None) -> AsyncIterator[str]:
+    """Server-sent events for one tab, about every run (or ``only`` one), at a bounded rate.
 
-    One stream for all the runs: a browser opens at most six connections to a server over
-    HTTP/1.1, and with a stream per run, six runs left none for the page's requests. A run's
-    frame comes when it has news or is new to the tab; a removed run is announced as
-    ``{"removed": id}``.
+    The page takes one stream for all the runs: a browser opens at most six connections to a
+    server over HTTP/1.1, and with a stream per run, six runs left none for the page's
+    requests. A run's frame comes when it has news or is new to the tab; a removed run is
+    announced as ``{"removed": id}`` (which ends a stream of that run only).
     """
     watched: dict[str, _Watch] = {}
     last_sent = anyio.current_time()
@@ -227,8 +231,13 @@ async def _frames(sessions: Mapping[str, Session]) -> AsyncIterator[str]:
         for run_id in [run_id for run_id in watched if run_id not in sessions]:
             del watched[run_id]
             events.append(_event({"removed": run_id}))
+        if only is not None and events:
+            yield "".join(events)
+            return
         now = anyio.current_time()
         for run in list(sessions.values()):
+            if only is not None and run.id != only:
+                continue
             payload = watched.setdefault(run.id, _Watch(run)).news(now)
             if payload is not None:
                 events.append(_event(payload))

@@ -204,6 +204,25 @@ def test_one_stream_tells_of_every_run_made_and_removed(client: TestClient) -> N
         assert next(f for f in news if "removed" in f) == {"removed": first}
 
 
+def test_a_stream_of_one_run(client: TestClient) -> None:
+    """/api/runs/{run}/events follows that run only, and ends when it is removed."""
+    other = client.post("/api/runs", json={"world": "walkers", "steps": 3}).json()["id"]
+    run = client.post("/api/runs", json={"world": "walkers", "steps": 3}).json()["id"]
+    with client.stream("GET", f"/api/runs/{run}/events") as stream:
+        news = frames(stream)
+        assert next(news)["run"]["id"] == run
+        client.post(f"/api/runs/{other}/start")
+        client.post(f"/api/runs/{run}/start")
+        seen = [next(news)]
+        while seen[-1]["run"]["status"] != "done":
+            seen.append(next(news))
+        client.delete(f"/api/runs/{run}")
+        rest = list(news)  # the stream ends with the run
+    assert {f["run"]["id"] for f in seen} == {run}
+    assert rest[-1] == {"removed": run}
+    assert all(f.get("run", {"id": run})["id"] == run for f in rest)
+
+
 def test_a_crashed_handler_shows_its_error_and_the_server_keeps_going(client: TestClient) -> None:
     bad = client.post("/api/runs", json={"world": "walkers", "params": {"trip_at": "5"}}).json()
     client.post(f"/api/runs/{bad['id']}/start")
@@ -219,5 +238,6 @@ def test_a_crashed_handler_shows_its_error_and_the_server_keeps_going(client: Te
 def test_unknown_things_get_clear_errors(client: TestClient) -> None:
     assert "unknown world" in client.post("/api/runs", json={"world": "nope"}).json()["error"]
     assert client.delete("/api/runs/99").json()["error"] == "no run '99'"
+    assert client.get("/api/runs/99/events").json()["error"] == "no run '99'"
     response = client.post("/api/runs", json={"world": "walkers", "seed": -1})
     assert response.json()["error"] == "seed must be an integer ≥ 0, got -1"
