@@ -20,7 +20,7 @@ def cadcad_frame(
     """``pd.DataFrame(raw_result)`` of real cadCAD 0.5, single-process, quiet.
 
     ``options`` go to ``append_model`` (``policy_ops``)."""
-    pytest.importorskip("cadCAD")
+    pytest.importorskip("cadCAD", reason="cadCAD (the bench extra) is not installed")
     from cadCAD.configuration import Experiment
     from cadCAD.engine import ExecutionContext, ExecutionMode, Executor
 

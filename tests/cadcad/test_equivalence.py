@@ -15,7 +15,7 @@ from npolitics import cadcad
 
 from ._models import COUNTER, HISTORY, LEGACY, cadcad_frame
 
-pytest.importorskip("cadCAD")
+pytest.importorskip("cadCAD", reason="cadCAD (the bench extra) is not installed")
 from cadCAD.configuration.utils import config_sim as cadcad_config_sim
 
 SIM_CONFIGS = {
