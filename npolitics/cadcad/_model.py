@@ -207,7 +207,7 @@ def _env_processes(
         value = env_processes[name]
         if isinstance(value, list):
             for f in value:
-                if not isinstance(f, types.FunctionType):
+                if not callable(f):
                     raise ModelError(
                         f"env_processes[{name!r}] lists {f!r}; each must be a function "
                         "f(params, value) -> value"
