@@ -101,7 +101,7 @@ function addRun(summary, { select = true } = {}) {
   row.id = `run-${summary.id}`;
   row.innerHTML = `
     <td><span class="swatch" style="background:${color}"></span></td>
-    <td class="name" title="${escapeHtml(JSON.stringify(summary.params))}">${summary.id} · ${escapeHtml(summary.world)}
+    <td title="${escapeHtml(JSON.stringify(summary.params))}">${summary.id} · ${escapeHtml(summary.world)}
       <div class="muted">seed ${summary.seed} ${escapeHtml(describeParams(summary.params))}</div></td>
     <td class="status"></td><td class="now"></td><td class="omega"></td>
     <td>
