@@ -40,10 +40,6 @@ class Configuration:
     subset_window: collections.deque[Any]
 
 
-_LEGACY = {"state_dict": "initial_state", "mechanisms": "partial_state_update_blocks"}
-"""Old names cadCAD 0.5 still accepts in ``append_model``'s keyword arguments."""
-
-
 class Experiment:
     """cadCAD's ``Experiment``: ``append_model`` once per model, then hand ``configs`` to
     :class:`npolitics.cadcad.Executor` (or :func:`npolitics.cadcad.run_experiment`)."""
@@ -75,16 +71,12 @@ class Experiment:
         ``_exo_update_per_ts=False`` (cadCAD 0.5.3 itself fails without it); non-empty
         ``seeds`` are refused (cadCAD 0.5 ignores them; give the executor a seed).
         """
-        arguments = {"initial_state": initial_state, "partial_state_update_blocks": None}
-        arguments["partial_state_update_blocks"] = partial_state_update_blocks
-        for name, value in kwargs.items():
-            if name not in _LEGACY:
-                raise ConfigError(
-                    f"append_model does not take {name!r} (neither does cadCAD 0.5); its "
-                    "arguments are sim_configs, initial_state, partial_state_update_blocks, "
-                    "policy_ops, env_processes, raw_exogenous_states, user_id and model_id"
-                )
-            arguments[_LEGACY[name]] = value
+        for name in kwargs:  # cadCAD 0.5.3 accepts and drops them (even its old names)
+            raise ConfigError(
+                f"append_model does not take {name!r} (cadCAD 0.5.3 ignores it); its "
+                "arguments are sim_configs, initial_state, partial_state_update_blocks, "
+                "policy_ops, env_processes, raw_exogenous_states, user_id and model_id"
+            )
         if seeds:
             raise ConfigError(
                 "cadCAD 0.5 stores 'seeds' but never uses them; give the executor a seed "
@@ -96,8 +88,7 @@ class Experiment:
                 "supported: cadCAD 0.5.3 itself raises a TypeError there; pass "
                 "_exo_update_per_ts=False to run them as updates in every block"
             )
-        state = arguments["initial_state"]
-        blocks = arguments["partial_state_update_blocks"]
+        state, blocks = initial_state, partial_state_update_blocks
         if not state:
             raise ConfigError("append_model needs initial_state, the genesis state dict")
         if blocks is None:
