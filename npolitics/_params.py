@@ -39,13 +39,13 @@ class ParamInfo:
             return "one of " + ", ".join(repr(c) for c in self.choices)
         parts = []
         if self.ge is not None:
-            parts.append(f"≥ {self.ge}")
+            parts.append(f"≥ {_number(self.ge)}")
         if self.gt is not None:
-            parts.append(f"> {self.gt}")
+            parts.append(f"> {_number(self.gt)}")
         if self.le is not None:
-            parts.append(f"≤ {self.le}")
+            parts.append(f"≤ {_number(self.le)}")
         if self.lt is not None:
-            parts.append(f"< {self.lt}")
+            parts.append(f"< {_number(self.lt)}")
         return " and ".join(parts) or "any value"
 
     def admits(self, value: Any) -> bool:
@@ -62,6 +62,11 @@ class ParamInfo:
             or (self.le is not None and not value <= self.le)
             or (self.lt is not None and not value < self.lt)
         )
+
+
+def _number(x: float) -> str:
+    """A bound as written in a message: ``0.5``, ``100``, or ``1e+12`` when large."""
+    return f"{x:g}" if isinstance(x, float) and abs(x) >= 1e6 else repr(x)
 
 
 def _check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:

@@ -757,7 +757,7 @@ ROWS: list[Row] = [
         npl.ParameterError, "more than the pool holds",
         build("info-decay", initial_active_count=200, snippets=100)),
     Row("info-decay-infinite", W, "info-decay: lifetime_mean_time=inf", npl.ParameterError,
-        "'lifetime_mean_time' must be a finite number (> 0), got inf",
+        "'lifetime_mean_time' must be a finite number (> 0 and ≤ 1e+12), got inf",
         build("info-decay", lifetime_mean_time=math.inf)),
     Row("info-decay-mode", W, 'info-decay: mode="chaos"', npl.ParameterError,
         "'mode' must be one of 'static', 'decay', 'dynamic_pool'",

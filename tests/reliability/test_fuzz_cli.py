@@ -2,17 +2,23 @@
 
 ``npolitics._cli.main(argv)`` runs in-process on argument lists drawn from the CLI's grammar,
 mixed with junk. Every outcome must be exit status 0, or status 2 with exactly one line on
-stderr starting ``npolitics: error:``. Valid runs are kept small (few steps, small numbers,
-the serial backend) so that "no hang" means the CLI never waits on something that never comes.
+stderr starting ``npolitics: error:`` (or, for a run that cannot reach its horizon, status 1
+with one line starting ``npolitics: the world failed:``). Valid runs are kept small (few
+steps, small numbers, the serial backend) so that "no hang" means the CLI never waits on
+something that never comes; extreme values (non-finite, huge and tiny numbers for every
+option and every world's parameters) must be refused by the cost limits, which the fuzzer
+sets low (``LIMITS``) so that a refusal is quick.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,6 +41,25 @@ small_numbers = st.one_of(
 bad_numbers = st.sampled_from(["nan", "inf", "-inf", "1e400", "", " ", "1,", "0x10", "½", "1_0"])
 values = st.one_of(small_numbers, bad_numbers, junk_text, st.sampled_from(["true", "calm", "stop"]))
 
+#: Numbers at the edges: non-finite, huge and tiny, as text (int parameters refuse the floats).
+HUGE_INTS = ["1000000000", "1000000000000", "1000000000000000000", "9" * 30]
+EXTREME_NUMBERS = [
+    *("nan", "inf", "-inf", "1e308", "-1e308", "1e-300", "5e-324", "-0.0", "1e15", "1e9"),
+    *HUGE_INTS,
+]
+extreme = st.sampled_from(EXTREME_NUMBERS)
+
+#: The parts of a ``run`` that may take an extreme value (at most one per command): each is a
+#: class of input whose count the statistics report (``event``).
+EXTREMES = ("params", "steps", "until", "sample", "runs", "workers", "timeout", "seed", "smooth")
+
+#: Limits the fuzzer runs under: low, so that what is refused is refused fast.
+LIMITS = {
+    "NPOLITICS_MAX_MEMORY": "256M",
+    "NPOLITICS_MAX_INSTANTS": "1000000",
+    "NPOLITICS_MAX_WORKERS": "8",
+}
+
 
 #: Parameters of the test world that inject faults or wall-clock pauses on purpose: a world
 #: that raises is a defect of the world, not bad input (see test_faults.py), and pauses are slow.
@@ -49,11 +74,15 @@ def _declared(world: str) -> list[npl.Parameter]:
 
 
 @st.composite
-def params(draw: st.DrawFn, world: str, bad: bool) -> list[str]:
+def params(draw: st.DrawFn, world: str, bad: bool, edge: bool = False) -> list[str]:
     """``-p`` options: declared names with values from their declared ranges (drawn with
-    ``npolitics.testing.parameter_values``, kept small), or — when ``bad`` — junk."""
+    ``npolitics.testing.parameter_values``, kept small), or — when ``bad`` — junk, or — when
+    ``edge`` — one declared parameter at an extreme value."""
     declared = _declared(world)
     out: list[str] = []
+    if declared and edge:
+        p = draw(st.sampled_from(declared))
+        return ["-p", f"{p.name}={draw(extreme)}"]
     if declared and not bad:
         for p in draw(st.lists(st.sampled_from(declared), max_size=2, unique_by=lambda p: p.name)):
             value = draw(parameter_values(p, int_span=3, scale=2))
@@ -90,13 +119,19 @@ FIELDS = (
 
 @st.composite
 def run_argv(draw: st.DrawFn, folder: Path) -> list[str]:
-    """A ``run`` command with 0 to 2 wrong parts (so valid runs happen too)."""
-    wrong = set(draw(st.lists(st.sampled_from(FIELDS), max_size=2)))
+    """A ``run`` command with 0 to 2 wrong parts (so valid runs happen too), and sometimes
+    one part at an extreme value (see :data:`EXTREMES`)."""
+    edge = draw(st.sampled_from(EXTREMES)) if draw(st.integers(0, 2)) == 0 else None
+    # An extreme value alone: nothing else wrong decides the outcome before it.
+    wrong = set() if edge else set(draw(st.lists(st.sampled_from(FIELDS), max_size=2)))
+    event(f"class: {edge or 'ordinary'}")
     world = draw(st.sampled_from(JUNK_WORLDS if "world" in wrong else WORLDS))
-    argv = ["run", world, *draw(params(world, "params" in wrong))]
+    argv = ["run", world, *draw(params(world, "params" in wrong, edge == "params"))]
     steps = st.integers(0, 4).map(str)
     number = st.one_of(st.integers(-2, -1).map(str), bad_numbers, st.just("2.5"))
-    if "horizon" in wrong:
+    if edge in ("steps", "until"):
+        argv += [f"--{edge}", draw(st.sampled_from(HUGE_INTS) if edge == "steps" else extreme)]
+    elif "horizon" in wrong:
         pick = draw(st.sampled_from(["both", "neither", "--steps", "--until"]))
         if pick in ("both", "--steps"):
             argv += ["--steps", draw(steps if pick == "both" else number)]
@@ -105,22 +140,39 @@ def run_argv(draw: st.DrawFn, folder: Path) -> list[str]:
     else:
         argv += [draw(st.sampled_from(["--steps", "--until"])), draw(steps)]
     bad = bad_numbers | st.just("-1")
-    argv += draw(_option("--seed", st.integers(0, 5).map(str), bad, "seed" in wrong))
-    argv += draw(
-        _option("--runs", st.sampled_from(["1", "2"]), bad | st.just("0"), "runs" in wrong)
-    )
+    seeds = st.integers(0, 5).map(str)
+    if edge == "seed":
+        seeds = st.sampled_from([*HUGE_INTS, str(2**128), str(10**100)])
+    argv += draw(_option("--seed", seeds, bad, "seed" in wrong))
+    if edge == "runs":
+        argv += ["--runs", draw(st.sampled_from(HUGE_INTS))]
+    else:
+        runs = st.sampled_from(["1", "2"])
+        argv += draw(_option("--runs", runs, bad | st.just("0"), "runs" in wrong))
     backends = st.sampled_from(["bogus", "", "tcp:/x", "dask://"])
-    argv += draw(_option("--backend", st.just("serial"), backends, "backend" in wrong)) or [
-        "--backend",
-        "serial",
-    ]
-    argv += draw(
-        _option("--workers", st.just("1"), st.sampled_from(["0", "-1", "x"]), "workers" in wrong)
-    )
+    if edge == "workers":  # only too many workers: a pool or cluster must never start
+        backend = draw(st.sampled_from(["serial", "processes", "dask", "tcp://127.0.0.1:1"]))
+        argv += ["--backend", backend, "--workers", draw(st.sampled_from(HUGE_INTS))]
+    else:
+        argv += draw(_option("--backend", st.just("serial"), backends, "backend" in wrong)) or [
+            "--backend",
+            "serial",
+        ]
+        argv += draw(
+            _option(
+                "--workers", st.just("1"), st.sampled_from(["0", "-1", "x"]), "workers" in wrong
+            )
+        )
+    if edge == "timeout":
+        argv += ["--timeout", draw(extreme | st.sampled_from(["0", "-1"]))]
     keeps = st.sampled_from(["", ",", "nope", "omega,nope"])
     argv += draw(_option("--keep", None, keeps, "keep" in wrong))
     every = st.sampled_from(["1", "0.5"])
-    argv += draw(_option("--sample-every", every, bad | st.just("0"), "sample" in wrong))
+    if edge == "sample":
+        every = st.sampled_from(["1e-9", "1e-300", "5e-324", "1e308", "inf", "nan", "1e15"])
+        argv += ["--sample-every", draw(every)]
+    else:
+        argv += draw(_option("--sample-every", every, bad | st.just("0"), "sample" in wrong))
     outs = st.sampled_from(["r.txt", "missing/r.csv", "", "r", "/"])
     argv += draw(
         _option("--out", st.sampled_from(["r.csv", "r.parquet"]), outs, "out" in wrong).map(
@@ -137,9 +189,8 @@ def run_argv(draw: st.DrawFn, folder: Path) -> list[str]:
         _option("--metric", st.just("omega"), st.sampled_from(["nope", ""]), "metric" in wrong)
     )
     argv += draw(_option("--by", None, st.sampled_from(["nope", "", "seed"]), "by" in wrong))
-    argv += draw(
-        _option("--smooth", st.just("2"), st.sampled_from(["-1", "x", "0"]), "smooth" in wrong)
-    )
+    smooth = st.sampled_from(HUGE_INTS) if edge == "smooth" else st.just("2")
+    argv += draw(_option("--smooth", smooth, st.sampled_from(["-1", "x", "0"]), "smooth" in wrong))
     argv += ["--quiet"]
     if "extra" in wrong:
         argv.insert(
@@ -191,29 +242,79 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+#: What a run that cannot reach its horizon says (``StalledError``): the one failure of a
+#: world that valid-looking input may cause, and the one exit status 1 the fuzzer accepts.
+STALLED = ("cannot reach t=", "rounds without ending", "without its queue running dry")
+
+
 def _assert_clean(argv: list[str], status: int, err: str) -> None:
-    assert status in (0, 2), f"exit status {status} for {argv}: {err}"
+    assert status in (0, 1, 2), f"exit status {status} for {argv}: {err}"
+    if status == 0:
+        return
+    lines = err.strip("\n").splitlines()
+    assert len(lines) == 1, f"{argv} printed {len(lines)} lines on stderr:\n{err}"
     if status == 2:
-        lines = err.strip("\n").splitlines()
-        assert len(lines) == 1, f"{argv} printed {len(lines)} lines on stderr:\n{err}"
         assert lines[0].startswith("npolitics: error: "), lines[0]
+    else:
+        assert lines[0].startswith("npolitics: the world failed: "), lines[0]
+        assert any(s in lines[0] for s in STALLED), f"{argv} failed: {lines[0]}"
 
 
-#: Examples per fuzz run: 200 by default; set NPOLITICS_FUZZ_EXAMPLES for a longer hunt.
-EXAMPLES = int(os.environ.get("NPOLITICS_FUZZ_EXAMPLES", "200"))
+def _refused(argv: list[str]) -> bool:
+    """Whether ``argv`` asks for a huge horizon, number of runs or of workers, which the
+    cost limits must refuse."""
+    return any(
+        a in ("--steps", "--runs", "--workers") and b in HUGE_INTS
+        for a, b in itertools.pairwise(argv)
+    )
 
 
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-@given(data=st.data())
-def test_no_input_yields_a_traceback(folder: Path, data: st.DataObject) -> None:
+@pytest.fixture(scope="module", autouse=True)
+def _low_limits() -> Iterator[None]:
+    """The fuzzer's limits (:data:`LIMITS`), and progress checked every 1024 instants, so
+    that what is refused or stopped is so within a fraction of a second."""
+    from npolitics import _world
+
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in LIMITS.items():
+            mp.setenv(name, value)
+        mp.setattr(_world, "PROGRESS_WINDOW", 1024)
+        yield
+
+
+def _fuzz(folder: Path, data: st.DataObject) -> None:
     argv = data.draw(any_argv(folder), label="argv")
     status, err = _call(argv)
     event(f"{argv[0] if argv and argv[0] in _COMMANDS else 'junk'} → exit {status}")
     _assert_clean(argv, status, err)
+    if argv[:1] == ["run"] and _refused(argv):
+        assert status == 2, f"{argv} was not refused: exit {status}"
+
+
+#: Examples in the everyday run; set NPOLITICS_FUZZ_EXAMPLES for a longer hunt.
+EXAMPLES = int(os.environ.get("NPOLITICS_FUZZ_EXAMPLES", "200"))
+
+#: Examples of the slow profile (``-m slow``).
+SLOW_EXAMPLES = int(os.environ.get("NPOLITICS_FUZZ_SLOW_EXAMPLES", "3000"))
+
+_FUZZ = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+}
+
+
+@settings(max_examples=EXAMPLES, **_FUZZ)  # type: ignore[arg-type]
+@given(data=st.data())
+def test_no_input_yields_a_traceback(folder: Path, data: st.DataObject) -> None:
+    _fuzz(folder, data)
+
+
+@pytest.mark.slow
+@settings(max_examples=SLOW_EXAMPLES, **_FUZZ)  # type: ignore[arg-type]
+@given(data=st.data())
+def test_no_input_yields_a_traceback_long_hunt(folder: Path, data: st.DataObject) -> None:
+    """The same, with a large budget."""
+    _fuzz(folder, data)
 
 
 def test_the_installed_command_fails_in_one_line() -> None:

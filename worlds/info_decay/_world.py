@@ -22,6 +22,11 @@ from ._messages import Start
 MODES = ("static", "decay", "dynamic_pool")
 LEARNING = ("self", "social")
 
+#: The longest mean time (seconds) and the largest length (space units) a parameter may
+#: take: an exponential draw of a mean of 1e308 overflows, and so does a squared distance.
+MAX_TIME = 1e12
+MAX_LENGTH = 1e9
+
 
 @attrs.frozen
 class Params:
@@ -35,22 +40,34 @@ class Params:
     snippets: int = npl.param(100, ge=1, help="S, the snippets in the world (score denominator)")
     subjects: int = npl.param(100, ge=0, help="N0, subjects shown at t=0 (static and decay)")
     initial_active_count: int = npl.param(20, ge=0, help="A0, subjects shown at t=0 (dynamic_pool)")
-    lifetime_mean_time: float = npl.param(30.0, gt=0, help="θ, mean lifetime of a subject")
+    lifetime_mean_time: float = npl.param(
+        30.0, gt=0, le=MAX_TIME, help="θ, mean lifetime of a subject"
+    )
     appearance_mean_time: float = npl.param(
-        1.5, gt=0, help="α, mean time between arrivals from the pool (dynamic_pool)"
+        1.5, gt=0, le=MAX_TIME, help="α, mean time between arrivals from the pool (dynamic_pool)"
     )
     knowledge_agents: int = npl.param(25, ge=0, help="K, knowledge agents (0: environment alone)")
     learning: str = npl.param(
         "social", choices=LEARNING, help="social: agents that meet tell each other all they know"
     )
-    space: float = npl.param(100.0, gt=0, help="side of the square the agents and subjects are in")
-    speed: float = npl.param(2.0, ge=0, help="distance a knowledge agent walks per second")
-    sight_radius: float = npl.param(10.0, ge=0, help="how far a knowledge agent sees subjects")
-    meet_radius: float = npl.param(
-        10.0, ge=0, help="how close two knowledge agents must be to meet"
+    space: float = npl.param(
+        100.0, gt=0, le=MAX_LENGTH, help="side of the square the agents and subjects are in"
     )
-    look_every: float = npl.param(1.0, gt=0, help="seconds between a knowledge agent's looks")
-    sample_every: float = npl.param(1.0, gt=0, help="seconds between samples of the metrics")
+    speed: float = npl.param(
+        2.0, ge=0, le=MAX_LENGTH, help="distance a knowledge agent walks per second"
+    )
+    sight_radius: float = npl.param(
+        10.0, ge=0, le=MAX_LENGTH, help="how far a knowledge agent sees subjects"
+    )
+    meet_radius: float = npl.param(
+        10.0, ge=0, le=MAX_LENGTH, help="how close two knowledge agents must be to meet"
+    )
+    look_every: float = npl.param(
+        1.0, gt=0, le=MAX_TIME, help="seconds between a knowledge agent's looks"
+    )
+    sample_every: float = npl.param(
+        1.0, gt=0, le=MAX_TIME, help="seconds between samples of the metrics"
+    )
 
     def __attrs_post_init__(self) -> None:
         # Only the count this mode uses is checked: a user who shrinks the pool for

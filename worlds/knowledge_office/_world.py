@@ -20,9 +20,13 @@ FACT_BYTES = 32
 
 
 def memory(p: Params) -> float:
-    """What an office of ``p`` takes in memory, estimated before it is built."""
+    """What an office of ``p`` takes in memory, estimated before it is built: its workers,
+    the database's facts, and with fidelity corrected (arrays) a bit per worker and fact."""
     database = p.total_facts * FACT_BYTES if p.variant == "database" else 0
-    return p.workers * WORKER_BYTES[p.implementation] + database
+    bits = 0
+    if p.fidelity == "corrected" and p.implementation != "scalar":
+        bits = p.workers * ((p.total_facts + 7) // 8)  # UniformKnowledge's bitmap
+    return p.workers * WORKER_BYTES[p.implementation] + database + bits
 
 
 @npl.world("knowledge-office", params=Params, memory=memory)

@@ -17,13 +17,20 @@ import npolitics as npl
 from ._member import Member
 from ._pot import ALLOCATIONS, Pot
 
+#: The largest contribution, and the largest reward or cost factor: beyond them a circle's
+#: books (sums of contributions times months, times factors) would overflow a float.
+MAX_MONEY = 1e12
+MAX_FACTOR = 1e6
+
 
 @attrs.frozen
 class Params:
     """Parameters of a ROSCA circle (money in the circle's currency, e.g. GBP)."""
 
     members: int = npl.param(10, ge=2, help="n, members of the circle (and months it lasts)")
-    contribution: float = npl.param(300.0, gt=0, help="c, what each member pays in per month")
+    contribution: float = npl.param(
+        300.0, gt=0, le=MAX_MONEY, help="c, what each member pays in per month"
+    )
     broke: int = npl.param(0, ge=0, help="members who default each month with probability p")
     default_probability: float = npl.param(
         0.1, ge=0, le=1, help="p, a broke member's chance of defaulting in a month"
@@ -39,9 +46,15 @@ class Params:
     allocation: str = npl.param(
         "rotation", choices=ALLOCATIONS, help="rotation: member t gets month t; greedy: best rating"
     )
-    beta: float = npl.param(0.4, ge=0, help="β, reward per rating point, in contributions")
-    gamma: float = npl.param(1.0, ge=0, help="γ, a cheater's reward per unit of money cheated")
-    delta: float = npl.param(0.25, ge=0, help="δ, a cheater's cost per unit of money cheated")
+    beta: float = npl.param(
+        0.4, ge=0, le=MAX_FACTOR, help="β, reward per rating point, in contributions"
+    )
+    gamma: float = npl.param(
+        1.0, ge=0, le=MAX_FACTOR, help="γ, a cheater's reward per unit of money cheated"
+    )
+    delta: float = npl.param(
+        0.25, ge=0, le=MAX_FACTOR, help="δ, a cheater's cost per unit of money cheated"
+    )
 
     def __attrs_post_init__(self) -> None:
         dealt = self.broke + self.influenced + self.cheaters

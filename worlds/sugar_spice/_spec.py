@@ -44,7 +44,9 @@ class Params:
         choices=("constant", "exponential"),
         help="exploration schedule: constant ε, or ε·2^(−age/half_life) (age in encounters)",
     )
-    half_life: float = npl.param(1e5, gt=0.0, help="encounters for ε to halve (exponential)")
+    half_life: float = npl.param(
+        1e5, ge=1e-3, le=1e12, help="encounters for ε to halve (exponential)"
+    )
     exploration_floor: float = npl.param(
         0.0, ge=0.0, le=1.0, help="exploration never decays below this"
     )
@@ -53,7 +55,9 @@ class Params:
         -1, ge=-1, help="start agent a of every society at this policy code's Q-values (−1: no)"
     )
     initial_b: int = npl.param(-1, ge=-1, help="the same for agent b (give both or neither)")
-    window: float = npl.param(1000.0, ge=1.0, help="encounters over which W(ψ) averages payoffs")
+    window: float = npl.param(
+        1000.0, ge=1.0, le=1e12, help="encounters over which W(ψ) averages payoffs"
+    )
     sample_every: int = npl.param(1000, ge=1, help="ticks between samples of Ω and the metrics")
     implementation: str = npl.param(
         "numpy",
