@@ -40,15 +40,21 @@ class Configuration:
     subset_window: collections.deque[Any]
 
 
+@attrs.define
 class Experiment:
     """cadCAD's ``Experiment``: ``append_model`` once per model, then hand ``configs`` to
-    :class:`npolitics.cadcad.Executor` (or :func:`npolitics.cadcad.run_experiment`)."""
+    :class:`npolitics.cadcad.Executor` (or :func:`npolitics.cadcad.run_experiment`).
 
-    def __init__(self) -> None:
-        self.configs: list[Configuration] = []
-        self.model_ids: list[str] = []
-        self.model_job_counts: dict[str, int] = {}
-        self._subset_window: collections.deque[Any] = collections.deque([0, None], 2)
+    ``model_ids`` and ``model_job_counts`` are cadCAD's: one id per model, and its number of
+    configurations (runs).
+    """
+
+    configs: list[Configuration] = attrs.field(factory=list, init=False)
+    model_ids: list[str] = attrs.field(factory=list, init=False)
+    model_job_counts: dict[str, int] = attrs.field(factory=dict, init=False)
+    _subset_window: collections.deque[Any] = attrs.field(
+        factory=lambda: collections.deque([0, None], 2), init=False, repr=False
+    )
 
     def append_model(
         self,

@@ -85,6 +85,7 @@ class ExecutionContext:
         return self.context
 
 
+@attrs.define
 class Executor:
     """cadCAD's ``Executor``: ``Executor(context, configs).execute()`` → the triple.
 
@@ -92,25 +93,20 @@ class Executor:
     printed either way; ``empty_return`` returns ``([], [], [])`` as cadCAD does.
     """
 
-    def __init__(
-        self,
-        exec_context: ExecutionContext,
-        configs: Any,
-        sc: Any = None,
-        empty_return: bool = False,
-        supress_print: bool = False,
-    ) -> None:
-        if not isinstance(exec_context, ExecutionContext):
+    exec_context: ExecutionContext
+    configs: Any
+    sc: Any = None
+    empty_return: bool = False
+    supress_print: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.exec_context, ExecutionContext):
             raise ConfigError(
                 "npolitics.cadcad.Executor needs npolitics.cadcad.ExecutionContext, got "
-                f"{exec_context!r}; import ExecutionContext from npolitics.cadcad too"
+                f"{self.exec_context!r}; import ExecutionContext from npolitics.cadcad too"
             )
-        if sc is not None:
+        if self.sc is not None:
             raise ConfigError("sc (a Spark context) is not supported; see ExecutionContext")
-        self.exec_context = exec_context
-        self.configs = configs
-        self.empty_return = empty_return
-        self.supress_print = supress_print
 
     def execute(self) -> tuple[RawResult, list[pd.DataFrame], list[dict[str, Any]]]:
         """Run every configuration; return ``(raw_result, tensor_field, sessions)``."""
