@@ -316,13 +316,26 @@ def test_cadcad_itself_misreads_these() -> None:
     """What docs/howto/cadcad.md says cadCAD 0.5.3 does with the results refused above."""
     from ._models import cadcad_frame
 
+    config = {"N": 1, "T": range(1), "M": [{}]}
+
     def frame_for(value: Any) -> Any:
         blocks = [{"policies": {}, "variables": {"x": _returning(value)}}]
-        config = {"N": 1, "T": range(1), "M": [{}]}
         return cadcad_frame({"x": 0, "y": 0}, blocks, config).iloc[-1]
 
     assert frame_for("xy")["x"] == "y"
     assert frame_for({"x": 1, "y": 2})["x"] == "y"
     assert frame_for(lambda: (v for v in ("x", 5)))["x"] == 5
+    with pytest.raises(ValueError, match="not returning an proper tuple"):
+        frame_for("xyz")
     assert frame_for(("run", 9))["run"] == 1
     assert frame_for(("subset", 9))["subset"] == 9
+    unknown = cadcad_frame(
+        {"x": 0}, [{"policies": {}, "variables": {"x": _returning(("y", 1))}}], config
+    )
+    assert "y" in unknown.columns
+    assert unknown["y"].isna().iloc[0]
+    renamed = cadcad_frame({"run": 7, "x": 0}, [{"policies": {}, "variables": {}}], config)
+    assert renamed["run"].tolist() == [1, 1]
+    blocks = [{"policies": {}, "variables": {"x": _returning(("x", 1))}}]
+    ignored = cadcad_frame({"x": 0}, blocks, config, env_processes={"q": 5})
+    assert "q" not in ignored.columns
