@@ -28,6 +28,7 @@ from ._configuration import Configuration as Configuration
 from ._configuration import Experiment as Experiment
 from ._engine import CadcadRun as CadcadRun
 from ._engine import CadcadRuns as CadcadRuns
+from ._engine import SeededRuns as SeededRuns
 from ._engine import simulate as simulate
 from ._errors import ConfigError as ConfigError
 from ._errors import ModelError as ModelError
@@ -59,6 +60,7 @@ __all__ = [
     "Job",
     "Model",
     "ModelError",
+    "SeededRuns",
     "compile_model",
     "config_sim",
     "env_trigger",

@@ -20,6 +20,7 @@ PUBLIC = {
     "Job",
     "Model",
     "ModelError",
+    "SeededRuns",
     "compile_model",
     "config_sim",
     "env_trigger",
