@@ -87,6 +87,13 @@ GOALS = (
         "≥ 1× radCAD without copying (runs advancing together)",
     ),
     Goal(
+        "random_cadcad",
+        "npolitics.cadcad",
+        "cadCAD 0.5.3",
+        8.0,
+        "≥ 8× cadCAD, a model drawing from random and np.random, each run seeded as if alone",
+    ),
+    Goal(
         "knowledge_office_grand",
         "npolitics population",
         "reference script",
