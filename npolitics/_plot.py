@@ -50,7 +50,10 @@ def plot_runs(
     data = frame[[*swept, "run", "t", metric]].copy()
     if smooth is not None and smooth > 1:
         runs = data.groupby([*swept, "run"], sort=False)[metric]
-        data[metric] = runs.transform(lambda s: s.rolling(smooth, min_periods=1).mean())
+        # A window longer than a run is the run's whole length (pandas cannot take a window
+        # beyond a C long, and a longer one would average the same samples).
+        window = min(smooth, max(1, len(data)))
+        data[metric] = runs.transform(lambda s: s.rolling(window, min_periods=1).mean())
     keys = [by] if by is not None else swept
     groups = data.groupby(keys, sort=False) if keys else [((), data)]
 

@@ -14,11 +14,13 @@ the number of runs, and names the first thing that is missing or malformed.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import math
 import os
 import re
+import stat
 import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -65,6 +67,8 @@ def write_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> None:
             write(f)
             f.flush()
             os.fsync(f.fileno())
+        with contextlib.suppress(FileNotFoundError):  # a file replaced keeps its mode
+            os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)

@@ -267,6 +267,34 @@ def test_a_new_file_gets_the_usual_permissions(
     assert path.stat().st_mode & 0o777 == 0o666 & ~umask
 
 
+def test_a_replaced_file_keeps_its_mode(results: npl.ExperimentResults, tmp_path: Path) -> None:
+    path = results.save(tmp_path / "r.csv")
+    path.chmod(0o640)
+    results.save(path)
+    assert path.stat().st_mode & 0o777 == 0o640
+
+
+def test_show_refuses_a_smoothing_window_below_1(
+    results: npl.ExperimentResults, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = results.save(tmp_path / "r.csv")
+    status, _, err = _show(path, capsys, "--smooth", "0")
+    assert (status, err) == (2, "npolitics: error: --smooth must be ≥ 1, got 0\n")
+
+
+@pytest.mark.slow
+def test_a_smoothing_window_beyond_the_runs_smooths_the_whole_run(
+    results: npl.ExperimentResults, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Even beyond a C long, which pandas cannot take (was an OverflowError, exit 1)."""
+    pytest.importorskip("matplotlib")
+    path = results.save(tmp_path / "r.csv")
+    png = tmp_path / "p.png"
+    status, _, err = _show(path, capsys, "--plot", str(png), "--smooth", str(10**30))
+    assert (status, err) == (0, "")
+    assert png.stat().st_size > 0
+
+
 _KILLED_MID_WRITE = """
 import sys, time
 import pandas as pd
