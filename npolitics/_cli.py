@@ -4,7 +4,7 @@
     npolitics run WORLD -p key=value ... --steps N | --until T --seed S --runs R
                   [--backend B] [--workers K] [--out FILE.parquet|.csv] [--plot FILE.png]
     npolitics show FILE [--plot FILE.png]
-    npolitics serve [WORLD ...] [--port 8765]
+    npolitics serve [WORLD ...] [--port 8765] [--host 127.0.0.1]
 
 A WORLD is a registered name (``knowledge-office``) or ``module:attribute`` naming a
 WorldSpec. A comma list (``-p workers=10,100``) sweeps a parameter. Bad input prints one line
@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import functools
 import inspect
+import ipaddress
 import math
 import os
 import sys
@@ -75,7 +76,13 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="the live dashboard in your browser")
     serve.add_argument("names", nargs="*", metavar="WORLD", help="only these (default: all)")
-    serve.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765)")
+    serve.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765)")
+    serve.add_argument(
+        "--host",
+        default=LOOPBACK,
+        help=f"address to listen on (default {LOOPBACK}, this machine only; another address "
+        "lets other machines drive it, with a warning)",
+    )
     return top
 
 
@@ -500,10 +507,21 @@ def _show(args: argparse.Namespace) -> int:
 # -- serve -------------------------------------------------------------------------------
 
 
+#: Where the dashboard listens unless ``--host`` says otherwise: this machine only.
+LOOPBACK = "127.0.0.1"
+
+#: Printed when ``--host`` opens the dashboard to other machines.
+SERVE_HOST_WARNING = (
+    "npolitics: warning: the dashboard listens on {host}, not only on this machine: anyone "
+    "who can reach {host}:{port} can start runs and read their results (it has no login)"
+)
+
+
 @_stoppable
 def _serve(args: argparse.Namespace) -> int:
     _need("hypercorn", "serve")
     _need("starlette", "serve")
+    _need("plotly", "serve")  # the charts' plotly.js comes from the plotly package
     from ._dashboard import serve
 
     worlds = None
@@ -514,16 +532,37 @@ def _serve(args: argparse.Namespace) -> int:
             raise UsageError(str(exc)) from None
     if not 0 < args.port < 65536:
         raise UsageError(f"--port must be between 1 and 65535, got {args.port}")
+    host = args.host.strip().removeprefix("[").removesuffix("]")
+    if not host or any(c.isspace() or c in "/[]@" for c in host):
+        raise UsageError(f"--host must be a host name or an IP address, got {args.host!r}")
+    if not _is_loopback(host):
+        print(SERVE_HOST_WARNING.format(host=host, port=args.port), file=sys.stderr)
+    shown = f"[{host}]" if ":" in host else host
     try:
-        serve(worlds, port=args.port, started=lambda url: print(f"npolitics dashboard at {url}"))
+        serve(
+            worlds,
+            host=host,
+            port=args.port,
+            started=lambda url: print(f"npolitics dashboard at {url}"),
+        )
     except (OSError, BaseExceptionGroup) as exc:  # trio's nursery wraps what its tasks raise
         error = _only_error(exc) if isinstance(exc, BaseExceptionGroup) else exc
         if not isinstance(error, OSError):
             raise error from None
         raise UsageError(
-            f"cannot listen on 127.0.0.1:{args.port}: {error.strerror or error}"
+            f"cannot listen on {shown}:{args.port}: {error.strerror or error}"
         ) from None
     return 0
+
+
+def _is_loopback(host: str) -> bool:
+    """Whether ``host`` names this machine's loopback interface only (127.0.0.0/8, ::1)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,6 +7,8 @@ plotly.js is the one bundled in the installed plotly package (the ``serve`` extr
 """
 
 from ._app import create_app as create_app
+from ._guard import RefusedError as RefusedError
+from ._limits import DashboardLimits as DashboardLimits
 from ._server import serve as serve
 
-__all__ = ["create_app", "serve"]
+__all__ = ["DashboardLimits", "RefusedError", "create_app", "serve"]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.resources
 import io
 import itertools
 import json
 import math
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -22,8 +23,12 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .._errors import NpoliticsError
+from .._limits import Limits
 from .._registry import WorldSpec, load_world, world_names
-from ._session import Session
+from .._world import World
+from ._guard import Guard, RefusedError
+from ._limits import DashboardLimits
+from ._session import Session, sample_bytes
 
 STATIC = Path(__file__).parent / "static"
 FRAME_INTERVAL = 0.1  # seconds: at most ten frames a second per run, per tab
@@ -32,8 +37,22 @@ HEARTBEAT = 1.0  # seconds: a quiet stream sends a comment, so a closed tab is n
 PLOTLY_MISSING = "the charts need plotly (its bundled plotly.js): pip install 'npolitics[serve]'"
 
 
-def create_app(worlds: Mapping[str, WorldSpec[Any]] | None = None) -> Starlette:
-    """The dashboard for ``worlds`` (by name; default: every registered world)."""
+def create_app(
+    worlds: Mapping[str, WorldSpec[Any]] | None = None,
+    *,
+    host: str = "127.0.0.1",
+    limits: DashboardLimits | None = None,
+) -> Guard:
+    """The dashboard for ``worlds`` (by name; default: every registered world), an ASGI app.
+
+    It answers only requests naming its address (loopback, or ``host`` it is bound to) and
+    takes changes only from its own page, in JSON (see :mod:`._guard`). ``limits`` bound a
+    request's body, the runs held and each run's agents and samples (default: from the
+    environment, :meth:`DashboardLimits.current`); a run's memory and instants are checked
+    against :class:`npolitics.Limits`, as the command line checks them.
+    """
+    limits = DashboardLimits.current() if limits is None else limits
+    Limits.current()  # a malformed NPOLITICS_MAX_* is refused now, not at the first run
     specs: dict[str, WorldSpec[Any]] = dict(worlds) if worlds is not None else {}
     problems: dict[str, str] = {}
     if worlds is None:
@@ -45,6 +64,9 @@ def create_app(worlds: Mapping[str, WorldSpec[Any]] | None = None) -> Starlette:
     sessions: dict[str, Session] = {}
     ids = itertools.count(1)
     state: dict[str, Any] = {}
+    # One world is built at a time, in a worker thread: the event loop keeps serving the
+    # page meanwhile, and many requests at once cannot build many big worlds at once.
+    builds = anyio.CapacityLimiter(1)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -56,7 +78,7 @@ def create_app(worlds: Mapping[str, WorldSpec[Any]] | None = None) -> Starlette:
     def session(request: Request) -> Session:
         found = sessions.get(request.path_params["run"])
         if found is None:
-            raise _RefusedError(404, f"no run {request.path_params['run']!r}")
+            raise RefusedError(404, f"no run {request.path_params['run']!r}")
         return found
 
     async def index(request: Request) -> Response:
@@ -65,7 +87,7 @@ def create_app(worlds: Mapping[str, WorldSpec[Any]] | None = None) -> Starlette:
     async def plotly_js(request: Request) -> Response:
         found = _plotly_js()
         if found is None:
-            raise _RefusedError(501, PLOTLY_MISSING)
+            raise RefusedError(501, PLOTLY_MISSING)
         if not isinstance(found, Path):  # plotly inside a zip archive
             return Response(found.read_bytes(), media_type="text/javascript")
         # Revalidated on each load (no-cache), so an upgraded plotly shows at once, and an
@@ -86,22 +108,44 @@ def create_app(worlds: Mapping[str, WorldSpec[Any]] | None = None) -> Starlette:
         )
 
     async def create_run(request: Request) -> Response:
-        body = await _json_body(request)
+        body = await _json_body(request, limits)
         name = body.get("world")
         spec = specs.get(name) if isinstance(name, str) else None
         if spec is None or not isinstance(name, str):
-            raise _RefusedError(
+            raise RefusedError(
                 400, f"unknown world {name!r}; choose one of {', '.join(sorted(specs))}"
             )
         params = _parse_params(spec, body.get("params") or {})
         seed = _integer(body.get("seed", 0), "seed", low=0)
         steps = _integer(body.get("steps", 200), "steps", low=1)
-        run_id = str(next(ids))
+        if steps > limits.samples:
+            raise RefusedError(400, limits.samples_message(steps))
+        if len(sessions) >= limits.runs:
+            raise RefusedError(429, limits.runs_message())
+        # The world's memory, from its declared estimate, as the command line checks it
+        # (and with the runs already held), before anything is built.
         try:
-            sessions[run_id] = Session(run_id, name, spec, params, seed, steps)
+            need = spec.estimate(spec.validate(params)) or 0.0
+            _check_together(sessions.values(), need, steps, spec, limits)
         except NpoliticsError as exc:
-            raise _RefusedError(400, str(exc)) from exc
-        return JSONResponse(sessions[run_id].summary(), status_code=201)
+            raise RefusedError(400, str(exc)) from exc
+        world = await _build(spec, seed, params, builds)
+        agents = _agents(world)
+        if agents > limits.agents:
+            raise RefusedError(400, limits.agents_message(name, agents))
+        run = Session(str(next(ids)), name, spec, params, seed, steps, world, need)
+        try:
+            world._check_cost(run.end())  # its samples and instants, as the CLI checks them
+            _check_together(sessions.values(), need, steps, spec, limits)
+        except NpoliticsError as exc:
+            raise RefusedError(400, str(exc)) from exc
+        if len(sessions) >= limits.runs:  # others were made while this one was built
+            raise RefusedError(429, limits.runs_message())
+        summary = run.summary()
+        if not _jsonable(summary):  # never store a run the runs list could not show
+            raise RefusedError(400, f"the run's description is not JSON: {summary!r}")
+        sessions[run.id] = run
+        return JSONResponse(summary, status_code=201)
 
     async def list_runs(request: Request) -> Response:
         return JSONResponse({"runs": [s.summary() for s in sessions.values()]})
@@ -117,16 +161,19 @@ def create_app(worlds: Mapping[str, WorldSpec[Any]] | None = None) -> Starlette:
         elif action == "step":
             run.step(tg)
         elif action == "reset":
-            run.reset()
+            run.pause()
+            run.reset(await _build(run.spec, run.seed, run.params, builds))
         elif action == "speed":
-            body = await _json_body(request)
+            body = await _json_body(request, limits)
             speed = body.get("speed")
             try:
+                if isinstance(speed, bool):
+                    raise TypeError(f"speed must be a number, got {speed!r}")
                 run.set_speed(None if speed in (None, "", 0) else float(speed), tg)
             except (TypeError, ValueError) as exc:
-                raise _RefusedError(400, str(exc)) from exc
+                raise RefusedError(400, str(exc)) from exc
         else:
-            raise _RefusedError(
+            raise RefusedError(
                 404, f"unknown action {action!r}; use start, pause, step, reset, speed"
             )
         return JSONResponse(run.summary())
@@ -158,23 +205,23 @@ def create_app(worlds: Mapping[str, WorldSpec[Any]] | None = None) -> Starlette:
             try:
                 frame.to_parquet(buffer, index=False)
             except ImportError as exc:
-                raise _RefusedError(
+                raise RefusedError(
                     501, "Parquet needs pyarrow: pip install 'npolitics[parquet]'"
                 ) from exc
             return Response(
                 buffer.getvalue(), media_type="application/octet-stream", headers=headers
             )
-        raise _RefusedError(404, f"results come as csv or parquet, not {fmt!r}")
+        raise RefusedError(404, f"results come as csv or parquet, not {fmt!r}")
 
     async def plot(request: Request) -> Response:
         run = session(request)
         fmt = request.path_params["fmt"]
         metric = request.query_params.get("metric", "omega")
         if fmt not in ("png", "svg"):
-            raise _RefusedError(404, f"plots come as png or svg, not {fmt!r}")
+            raise RefusedError(404, f"plots come as png or svg, not {fmt!r}")
         frame = run.frame()
         if metric not in frame.columns:
-            raise _RefusedError(
+            raise RefusedError(
                 400, f"unknown metric {metric!r}; choose one of {', '.join(frame.columns[1:])}"
             )
         body = await anyio.to_thread.run_sync(_plot, frame, metric, f"{run.name} run {run.id}", fmt)
@@ -185,10 +232,10 @@ def create_app(worlds: Mapping[str, WorldSpec[Any]] | None = None) -> Starlette:
         return Response(body, media_type=media, headers=headers)
 
     async def problem(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, _RefusedError)
+        assert isinstance(exc, RefusedError)
         return JSONResponse({"error": exc.message}, status_code=exc.status)
 
-    return Starlette(
+    app = Starlette(
         routes=[
             Route("/", index),
             Route("/vendor/plotly.min.js", plotly_js),
@@ -204,16 +251,9 @@ def create_app(worlds: Mapping[str, WorldSpec[Any]] | None = None) -> Starlette:
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
         lifespan=lifespan,
-        exception_handlers={_RefusedError: problem},
+        exception_handlers={RefusedError: problem},
     )
-
-
-class _RefusedError(Exception):
-    """A request the dashboard refuses, with the status and the message to show."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status, self.message = status, message
+    return Guard.around(app, [host], limits)
 
 
 async def _frames(sessions: Mapping[str, Session], only: str | None = None) -> AsyncIterator[str]:
@@ -332,14 +372,14 @@ def _parse_params(spec: WorldSpec[Any], raw: Any) -> dict[str, Any]:
     """Form values (text, as on the command line) converted by each parameter's type; ranges
     are checked when the session builds its world."""
     if not isinstance(raw, dict):
-        raise _RefusedError(400, "params must be an object of name: value")
+        raise RefusedError(400, "params must be an object of name: value")
     values: dict[str, Any] = {}
     try:
         for key, value in raw.items():
             param = spec.parameter(key)
             values[key] = param.parse(value) if isinstance(value, str) else value
     except NpoliticsError as exc:
-        raise _RefusedError(400, str(exc)) from exc
+        raise RefusedError(400, str(exc)) from exc
     return values
 
 
@@ -347,20 +387,82 @@ def _integer(value: Any, name: str, *, low: int) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise _RefusedError(400, f"{name} must be an integer ≥ {low}, got {value!r}") from None
+        raise RefusedError(400, f"{name} must be an integer ≥ {low}, got {value!r}") from None
     if number < low or str(number) != str(value).strip():
-        raise _RefusedError(400, f"{name} must be an integer ≥ {low}, got {value!r}")
+        raise RefusedError(400, f"{name} must be an integer ≥ {low}, got {value!r}")
     return number
 
 
-async def _json_body(request: Request) -> dict[str, Any]:
+async def _json_body(request: Request, limits: DashboardLimits) -> dict[str, Any]:
+    """The request's body, a JSON object of finite numbers, read up to the body limit.
+
+    ``NaN``, ``Infinity`` and numbers beyond a float (``1e999``) are refused: JSON has no
+    such numbers (Python's parser takes them), and a run holding one could not be listed.
+    """
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limits.body:  # a body sent without a length, or longer than it said
+            raise RefusedError(413, limits.body_message())
+        chunks.append(chunk)
     try:
-        body = await request.json()
-    except ValueError:
-        raise _RefusedError(400, "the request body must be JSON") from None
+        body = json.loads(b"".join(chunks), parse_constant=_no_constant, parse_float=_finite)
+    except RefusedError:
+        raise
+    except (ValueError, RecursionError):
+        raise RefusedError(400, "the request body must be JSON") from None
     if not isinstance(body, dict):
-        raise _RefusedError(400, "the request body must be a JSON object")
+        raise RefusedError(400, "the request body must be a JSON object")
     return body
+
+
+def _no_constant(name: str) -> Any:
+    raise RefusedError(400, f"numbers must be finite: JSON has no {name}")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise RefusedError(400, f"numbers must be finite, got {text} (beyond a float)")
+    return value
+
+
+async def _build(
+    spec: WorldSpec[Any], seed: int, params: dict[str, Any], builds: anyio.CapacityLimiter
+) -> World:
+    """``spec``'s world, built in a worker thread (one at a time), so that a big world does
+    not stop the event loop; a refused parameter is a 400 with the CLI's message."""
+    try:
+        return await anyio.to_thread.run_sync(
+            functools.partial(spec, seed=seed, **params), limiter=builds
+        )
+    except NpoliticsError as exc:
+        raise RefusedError(400, str(exc)) from exc
+    except MemoryError as exc:
+        raise RefusedError(
+            400, f"world {spec.name!r} does not fit in memory ({exc or 'MemoryError'})"
+        ) from exc
+
+
+def _agents(world: World) -> int:
+    """How many agents ``world`` holds, in all its groups."""
+    return sum(group.size for group in world._kernel.groups.values())
+
+
+def _check_together(
+    held: Iterable[Session],
+    need: float,
+    steps: int,
+    spec: WorldSpec[Any],
+    limits: DashboardLimits,
+) -> None:
+    """Refuse (CostError) a new run whose world and samples, with the runs already held,
+    would need more memory than ``NPOLITICS_MAX_MEMORY``."""
+    held = list(held)
+    total = need + sample_bytes(steps) + sum(s.cost() for s in held)
+    Limits.current().check_memory(
+        total, f"world {spec.name!r} with the dashboard's {len(held)} other runs"
+    )
 
 
 def _plot(frame: Any, metric: str, title: str, fmt: str) -> bytes:
@@ -370,7 +472,7 @@ def _plot(frame: Any, metric: str, title: str, fmt: str) -> bytes:
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError as exc:
-        raise _RefusedError(501, "plots need matplotlib: pip install 'npolitics[plot]'") from exc
+        raise RefusedError(501, "plots need matplotlib: pip install 'npolitics[plot]'") from exc
     fig, ax = plt.subplots(figsize=(7, 4))
     ax.plot(frame["t"], frame[metric])
     ax.set_xlabel("t")

@@ -1,4 +1,4 @@
-"""Serving the dashboard on trio with hypercorn, bound to the loopback interface."""
+"""Serving the dashboard on trio with hypercorn, bound to the loopback interface by default."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import trio
 
 from .._registry import WorldSpec
 from ._app import create_app
+from ._limits import DashboardLimits
 
 
 def serve(
@@ -17,10 +18,15 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8765,
     started: Any = None,
+    limits: DashboardLimits | None = None,
 ) -> None:
     """Serve the dashboard at http://host:port until interrupted (Ctrl-C).
 
     ``started(url)`` is called once the server listens (the CLI prints the address).
+    The dashboard answers requests naming loopback or ``host``; binding another host than
+    loopback lets other machines reach it (the command line warns). ``limits`` bound what a
+    request and a run may cost (default: ``NPOLITICS_DASHBOARD_MAX_*``, see
+    :class:`DashboardLimits`).
     """
     try:
         from hypercorn.config import Config
@@ -28,16 +34,17 @@ def serve(
     except ImportError as exc:
         raise ImportError("the dashboard needs its server: pip install 'npolitics[serve]'") from exc
     config = Config()
-    config.bind = [f"{host}:{port}"]
+    config.bind = [f"[{host}]:{port}" if ":" in host else f"{host}:{port}"]
     config.accesslog = None
     config.errorlog = None
-    app = create_app(worlds)
+    app = create_app(worlds, host=host, limits=limits)
 
     async def main() -> None:
         async with trio.open_nursery() as nursery:
             await nursery.start(_listen, hypercorn_serve, app, config)
             if started is not None:
-                started(f"http://{host}:{port}/")
+                shown = f"[{host}]" if ":" in host else host
+                started(f"http://{shown}:{port}/")
 
     trio.run(main)
 

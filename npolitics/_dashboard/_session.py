@@ -7,6 +7,7 @@ touch the run: they read the samples list, so a slow or closed tab cannot slow o
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -19,9 +20,18 @@ from .._registry import WorldSpec
 from .._world import World
 
 
+def sample_bytes(steps: int, columns: int = 8) -> float:
+    """About what ``steps`` samples of ``columns`` numbers take, kept as the session keeps
+    them (a dict per sample, listed), for the dashboard's memory check of its runs."""
+    return steps * (120 + 40 * columns)
+
+
 @attrs.define(eq=False)
 class Session:
-    """A run of ``spec`` with ``params`` and ``seed``, ``steps`` sample intervals long."""
+    """A run of ``spec`` with ``params`` and ``seed``, ``steps`` sample intervals long, of
+    ``world`` (built from them by the app, in a worker thread; ``need`` is its memory estimate
+    in bytes).
+    """
 
     id: str
     name: str
@@ -29,7 +39,8 @@ class Session:
     params: dict[str, Any]
     seed: int
     steps: int
-    world: World = attrs.field(init=False)
+    world: World
+    need: float = 0.0
     samples: list[dict[str, float | None]] = attrs.field(init=False, factory=list)
     status: str = attrs.field(init=False, default="ready")  # ready running paused done failed
     error: str | None = attrs.field(init=False, default=None)
@@ -37,9 +48,6 @@ class Session:
     _changed: anyio.Event = attrs.field(init=False, factory=anyio.Event)
     _scope: anyio.CancelScope | None = attrs.field(init=False, default=None)
     _view: tuple[int, Any] | None = attrs.field(init=False, default=None)
-
-    def __attrs_post_init__(self) -> None:
-        self.world = self.spec(seed=self.seed, **self.params)
 
     # -- what tabs read ------------------------------------------------------------------
 
@@ -53,7 +61,7 @@ class Session:
         return {
             "id": self.id,
             "world": self.name,
-            "params": self.params,
+            "params": {k: _shown(v) for k, v in self.params.items()},
             "seed": self.seed,
             "steps": self.steps,
             "status": self.status,
@@ -83,7 +91,7 @@ class Session:
     def start(self, tg: anyio.abc.TaskGroup) -> None:
         """Run (or continue) to the end of the run, paced at ``speed``."""
         if self.status in ("ready", "paused"):
-            tg.start_soon(self._advance, self._end())
+            tg.start_soon(self._advance, self.end())
 
     def step(self, tg: anyio.abc.TaskGroup) -> None:
         """Run to the next sample time only."""
@@ -95,10 +103,14 @@ class Session:
         if self._scope is not None:
             self._scope.cancel()
 
-    def reset(self) -> None:
-        """Back to a fresh world built from the same parameters and seed."""
+    def cost(self) -> float:
+        """About the memory this run holds: its world's estimate and its samples."""
+        return self.need + sample_bytes(self.steps, 2 + len(self.world.metrics))
+
+    def reset(self, world: World) -> None:
+        """Back to ``world``, freshly built from the same parameters and seed."""
         self.pause()
-        self.world = self.spec(seed=self.seed, **self.params)
+        self.world = world
         self.samples = []
         self.status, self.error, self._view = "ready", None, None
         self._notify()
@@ -120,53 +132,60 @@ class Session:
     def _sample_time(self, k: int) -> float:
         return float(self.world._sample_start + k * self.world._sample_every)
 
-    def _end(self) -> float:
+    def end(self) -> float:
+        """The time of the run's last sample: where ``start`` stops."""
         return self._sample_time(self.steps - 1)
 
     async def _restart_when_paused(self) -> None:
         while self.status == "running":
             await self._changed.wait()
         if self.status == "paused":
-            await self._advance(self._end())
+            await self._advance(self.end())
 
     async def _advance(self, until: float) -> None:
-        if self.world.now is not None and until <= self.world.now:
+        # The world and samples list of this run, kept: a reset while it winds down gives
+        # the session new ones, which this task must leave alone.
+        world, kept = self.world, self.samples
+        if world.now is not None and until <= world.now:
             self.status = "done"
             self._notify()
             return
-        realtime = None if self.speed is None else self.speed / self.world._sample_every
+        realtime = None if self.speed is None else self.speed / world._sample_every
         failure: BaseException | None = None
         with anyio.CancelScope() as scope:
             self._scope = scope
             self.status = "running"
             self._notify()
             try:
-                async with anyio.create_task_group() as tg, self.world.observe(256) as samples:
-                    tg.start_soon(self._drive, until, realtime)
+                async with anyio.create_task_group() as tg, world.observe(256) as samples:
+                    tg.start_soon(self._drive, world, until, realtime)
                     async for obs in samples:
                         row: dict[str, float | None] = {
                             "t": obs.t,
                             "omega": _json_number(obs.omega),
                         }
                         row.update({k: _json_number(v) for k, v in obs.metrics.items()})
-                        self.samples.append(row)
+                        kept.append(row)
                         self._notify()
             except Exception as exc:  # shown on the page; the server carries on
                 failure = _first(exc)
             finally:
-                self._scope = None
+                if self._scope is scope:
+                    self._scope = None
+        if self.world is not world:  # reset meanwhile: the session is another run now
+            return
         if failure is not None:
             self._fail(failure)
         elif scope.cancelled_caught:
             self.status = "paused"
-        elif self.world.now is not None and self.world.now >= self._end():
+        elif world.now is not None and world.now >= self.end():
             self.status = "done"
         else:
             self.status = "paused"
         self._notify()
 
-    async def _drive(self, until: float, realtime: float | None) -> None:
-        await self.world.run_async(until=until, realtime=realtime)
+    async def _drive(self, world: World, until: float, realtime: float | None) -> None:
+        await world.run_async(until=until, realtime=realtime)
 
     def _fail(self, exc: BaseException) -> None:
         self.status = "failed"
@@ -183,6 +202,15 @@ def _first(exc: BaseException) -> BaseException:
     while isinstance(exc, BaseExceptionGroup):
         exc = exc.exceptions[0]
     return exc
+
+
+def _shown(value: Any) -> Any:
+    """A parameter's value for JSON: as is if JSON has it, else as text (``inf``, a repr)."""
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError):
+        return str(value) if isinstance(value, float) else repr(value)
+    return value
 
 
 def _json_number(value: Any) -> float | None:

@@ -21,9 +21,17 @@ from npolitics._dashboard import _app, create_app
 from .walkers import walkers
 
 
+#: Where the test client says the dashboard is: its default address (any loopback name would
+#: do; Starlette's default "testserver" is refused, as any host but the dashboard's is).
+BASE_URL = "http://127.0.0.1:8765"
+
+
 @pytest.fixture
 def client() -> Iterator[TestClient]:
-    with TestClient(create_app({"walkers": walkers}), backend="trio") as c:
+    """A client as the dashboard's page is one: at its address, sending JSON."""
+    app = create_app({"walkers": walkers})
+    headers = {"Content-Type": "application/json"}
+    with TestClient(app, base_url=BASE_URL, headers=headers, backend="trio") as c:
         yield c
 
 
