@@ -30,6 +30,7 @@ from ._engine import CadcadRun as CadcadRun
 from ._engine import CadcadRuns as CadcadRuns
 from ._engine import SeededRuns as SeededRuns
 from ._engine import simulate as simulate
+from ._errors import CadcadWarning as CadcadWarning
 from ._errors import ConfigError as ConfigError
 from ._errors import ModelError as ModelError
 from ._executor import ExecutionContext as ExecutionContext
@@ -51,6 +52,7 @@ __all__ = [
     "INDEX_COLUMNS",
     "CadcadRun",
     "CadcadRuns",
+    "CadcadWarning",
     "ConfigError",
     "Configuration",
     "ExecutionContext",

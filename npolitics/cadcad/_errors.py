@@ -11,3 +11,8 @@ class ConfigError(NpoliticsError, ValueError):
 
 class ModelError(NpoliticsError, ValueError):
     """A model that breaks cadCAD's contract; the message names the block and function."""
+
+
+class CadcadWarning(UserWarning):
+    """A model does something cadCAD 0.5.3 accepts but probably does not mean (a dict read as
+    a pair, an update to an index column): it runs as in cadCAD, and this says so."""

@@ -12,12 +12,13 @@ from __future__ import annotations
 import difflib
 import inspect
 import types
+import warnings
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 import attrs
 
-from ._errors import ModelError
+from ._errors import CadcadWarning, ModelError
 
 INDEX_COLUMNS = ("simulation", "subset", "run", "substep", "timestep")
 """The columns cadCAD adds after the state variables, in its order."""
@@ -115,10 +116,12 @@ def compile_model(
         if not isinstance(name, str):
             raise ModelError(f"state variable names must be strings, got {name!r}")
         if name in INDEX_COLUMNS:
-            raise ModelError(
+            warnings.warn(
                 f"the initial state has a variable {name!r}, which is one of the index columns "
-                f"cadCAD adds to every row ({', '.join(INDEX_COLUMNS)}); cadCAD 0.5 silently "
-                "overwrites it with the index, so rename the variable"
+                f"cadCAD adds to every row ({', '.join(INDEX_COLUMNS)}); as in cadCAD 0.5, the "
+                "index overwrites it: rename the variable to keep it",
+                CadcadWarning,
+                stacklevel=3,
             )
     exogenous = _exogenous(exogenous_states)
     labelled = _labelled(partial_state_update_blocks)

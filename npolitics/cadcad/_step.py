@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import copy
 import operator
-from collections.abc import Callable, Mapping, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
-from ._errors import ModelError
+from ._errors import CadcadWarning, ModelError
 from ._model import (
     IDENTITY_SIGNAL,
     INDEX_COLUMNS,
@@ -144,8 +145,10 @@ def _updates(k: int, block: Block, names: dict[str, Any]) -> list[str]:
     return [
         *lines,
         "try:",
+        f"    if {tuples}:",  # before unpacking: an iterator unpacked here would be used up
+        "        raise TypeError",
         *(f"    n{i}, v{i} = r{i}" for i in range(count)),
-        f"    if {known} or {tuples}:",  # (cheaper than building a tuple of the names)
+        f"    if {known}:",  # (cheaper than building a tuple of the names)
         "        raise TypeError",
         *(f"    s[n{i}] = v{i}" for i in range(count)),
         "except (TypeError, ValueError):",
@@ -251,30 +254,55 @@ def _apply_updates(
 ) -> None:
     """Store the updates' results when the fast path could not: check each, then store all.
 
-    A result must be a tuple or list (variable, value) naming a state variable. cadCAD 0.5
-    passes the results to ``dict()``, which also reads a 2-character string, a dict with two
-    keys or a generator of two items as a pair, and lets an update write the index columns;
-    here those are errors.
+    A result is a tuple or list (variable, value) naming a state variable. cadCAD 0.5 passes
+    the results to ``dict()``, which also reads a 2-character string, a dict with two keys or
+    an iterator of two items as a pair, and lets an update write an index column (``run``,
+    ``substep`` and ``timestep`` are then overwritten at once, ``subset`` and ``simulation``
+    kept): those run as in cadCAD, each with a :class:`CadcadWarning` naming the block, the
+    function and what it returned. Anything else is a :class:`ModelError`.
     """
     pairs: list[tuple[str, Any]] = []
     for (_, fn, _), result in zip(block.updates, results, strict=True):
-        if not (isinstance(result, tuple | list) and len(result) == 2):
+        pair = result if isinstance(result, tuple | list) else _as_cadcad_reads(block, fn, result)
+        if len(pair) != 2:
             raise ModelError(
                 f"{block.label}: state update {function_name(fn)} returned {result!r} "
                 f"({type(result).__qualname__}); a state update must return a "
                 "(variable, value) pair, as a tuple or a list"
             )
-        name = result[0]
+        name = pair[0]
         if isinstance(name, str) and name in INDEX_COLUMNS:
-            raise ModelError(
+            warnings.warn(
                 f"{block.label}: state update {function_name(fn)} returned {result!r}, which "
-                f"sets {name!r}, one of the index columns ({', '.join(INDEX_COLUMNS)}) that "
-                "the engine fills itself (cadCAD 0.5 silently drops or keeps such a value)"
+                f"sets {name!r}, one of the index columns ({', '.join(INDEX_COLUMNS)}); as in "
+                "cadCAD 0.5, run, substep and timestep are overwritten at once and subset and "
+                "simulation keep the value: name the variable otherwise",
+                CadcadWarning,
+                stacklevel=2,
             )
-        if not isinstance(name, str) or name not in known:
+        elif not isinstance(name, str) or name not in known:
             raise ModelError(unknown_variable(block.label, fn, name, known, result))
-        pairs.append((name, result[1]))
+        pairs.append((name, pair[1]))
     state.update(pairs)
+
+
+def _as_cadcad_reads(block: Block, fn: Any, result: Any) -> tuple[Any, ...]:
+    """What cadCAD 0.5's ``dict()`` reads from an update result that is not a tuple or list:
+    the items of a string, a dict (its keys) or an iterator, with a warning when that makes
+    a pair; an empty tuple (refused by the caller) for anything else."""
+    if not isinstance(result, str | dict | Iterator):
+        return ()
+    items = tuple(result)
+    if len(items) == 2:
+        warnings.warn(
+            f"{block.label}: state update {function_name(fn)} returned {result!r} "
+            f"({type(result).__qualname__}), which cadCAD 0.5 reads as the pair {items!r}; "
+            "return a (variable, value) tuple",
+            CadcadWarning,
+            stacklevel=3,
+        )
+        return items
+    return ()
 
 
 def _annotate(

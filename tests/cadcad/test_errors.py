@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from npolitics import cadcad
@@ -177,18 +178,10 @@ def _returning(value: Any) -> Any:
 
 @pytest.mark.parametrize(
     ("returned", "shown"),
-    [
-        ("xy", r"'xy' \(str\)"),
-        ({"x": 1, "y": 2}, r"\{'x': 1, 'y': 2\} \(dict\)"),
-        (lambda: (v for v in ("x", 5)), r"<generator object .*> \(generator\)"),
-        ("xyz", r"'xyz' \(str\)"),
-        (None, r"None \(NoneType\)"),
-    ],
-    ids=["2-character string", "dict of two", "generator of two", "3-character string", "None"],
+    [("xyz", r"'xyz' \(str\)"), (None, r"None \(NoneType\)"), (7, r"7 \(int\)")],
+    ids=["3-character string", "None", "int"],
 )
-def test_update_result_that_is_not_a_tuple_or_list_pair(returned: Any, shown: str) -> None:
-    """cadCAD 0.5.3 reads a 2-character string, a two-key dict or a two-item generator as a
-    pair (see test_cadcad_itself_misreads_these); here each is a ModelError."""
+def test_update_result_that_is_no_pair(returned: Any, shown: str) -> None:
     blocks = [{"policies": {"go": p_go}, "variables": {"x": _returning(returned)}}]
     with pytest.raises(
         cadcad.ModelError, match=rf"block 0: state update .*s_odd returned {shown}.*pair"
@@ -199,28 +192,64 @@ def test_update_result_that_is_not_a_tuple_or_list_pair(returned: Any, shown: st
     ]
 
 
+@pytest.mark.parametrize(
+    ("returned", "read", "shown"),
+    [
+        ("xy", "y", r"'xy' \(str\), which cadCAD 0.5 reads as the pair \('x', 'y'\)"),
+        ({"x": 1, "y": 2}, "y", r"\{'x': 1, 'y': 2\} \(dict\), which cadCAD 0.5 reads as"),
+        (lambda: (v for v in ("x", 5)), 5, r"<generator object .*> \(generator\), which"),
+    ],
+    ids=["2-character string", "dict of two", "generator of two"],
+)
+def test_update_results_cadcad_reads_as_pairs_run_as_there_with_a_warning(
+    returned: Any, read: Any, shown: str
+) -> None:
+    """cadCAD 0.5.3 reads these as (variable, value) pairs (see
+    test_cadcad_itself_reads_these_so); so do we, saying so."""
+    blocks = [{"policies": {"go": p_go}, "variables": {"x": _returning(returned)}}]
+    with pytest.warns(
+        cadcad.CadcadWarning, match=rf"block 0: state update .*s_odd returned {shown}"
+    ):
+        frame = run(blocks, state={"x": 0, "y": 0})
+    assert frame["x"].tolist() == [0, read, read]
+
+
 def test_list_pairs_are_pairs() -> None:
     """A [variable, value] list is a pair, as in cadCAD."""
     blocks = [{"policies": {"go": p_go}, "variables": {"x": _returning(["x", 4])}}]
     assert run(blocks)["x"].tolist() == [0, 4, 4]
 
 
-@pytest.mark.parametrize("column", cadcad.INDEX_COLUMNS)
-def test_update_setting_an_index_column(column: str) -> None:
-    """cadCAD drops such a value (run, substep, timestep) or keeps it in the index (subset,
-    simulation); here it is refused, naming the column."""
+@pytest.mark.parametrize(
+    ("column", "kept"),
+    [
+        ("run", False),
+        ("substep", False),
+        ("timestep", False),
+        ("subset", True),
+        ("simulation", True),
+    ],
+)
+def test_an_update_to_an_index_column_runs_as_in_cadcad_with_a_warning(
+    column: str, kept: bool
+) -> None:
+    """cadCAD overwrites run, substep and timestep at once and keeps subset and simulation."""
     blocks = [{"policies": {"go": p_go}, "variables": {"x": _returning((column, 9))}}]
-    with pytest.raises(
-        cadcad.ModelError, match=rf"s_odd returned \('{column}', 9\), which sets '{column}'"
+    with pytest.warns(
+        cadcad.CadcadWarning, match=rf"s_odd returned \('{column}', 9\), which sets '{column}'"
     ):
-        run(blocks)
+        frame = run(blocks)
+    assert (frame[column].iloc[-1] == 9) == kept
 
 
 @pytest.mark.parametrize("column", cadcad.INDEX_COLUMNS)
-def test_genesis_variable_named_like_an_index_column(column: str) -> None:
+def test_a_genesis_variable_named_like_an_index_column_is_overwritten_with_a_warning(
+    column: str,
+) -> None:
     blocks = [{"policies": {"go": p_go}, "variables": {"x": s_x}}]
-    with pytest.raises(cadcad.ModelError, match=rf"initial state has a variable '{column}'"):
-        run(blocks, state={"x": 0, column: 1})
+    with pytest.warns(cadcad.CadcadWarning, match=rf"initial state has a variable '{column}'"):
+        frame = run(blocks, state={"x": 0, column: 77})
+    assert 77 not in frame[column].tolist()
 
 
 def p_text(params: Any, substep: int, history: Any, s: Any) -> dict[str, Any]:
@@ -312,8 +341,38 @@ def test_executor_wants_our_context() -> None:
 
 
 @pytest.mark.slow
-def test_cadcad_itself_misreads_these() -> None:
-    """What docs/howto/cadcad.md says cadCAD 0.5.3 does with the results refused above."""
+@pytest.mark.filterwarnings("ignore::npolitics.cadcad.CadcadWarning")
+@pytest.mark.parametrize(
+    "value",
+    ["xy", {"x": 1, "y": 2}, ("run", 9), ("subset", 9), ("timestep", 9), ("simulation", 9)],
+)
+def test_cadcad_itself_reads_these_so(value: Any) -> None:
+    """What docs/howto/cadcad.md says cadCAD 0.5.3 does with the results warned of above:
+    our frame equals cadCAD's."""
+    from ._models import cadcad_frame
+
+    config = {"N": 1, "T": range(2), "M": [{}]}
+    blocks = [{"policies": {}, "variables": {"x": _returning(value)}}]
+    expected = cadcad_frame({"x": 0, "y": 0}, blocks, config)
+    got = cadcad.run({"x": 0, "y": 0}, blocks, cadcad.config_sim({"N": 1, "T": range(2)}))
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::npolitics.cadcad.CadcadWarning")
+def test_cadcad_itself_overwrites_a_genesis_run() -> None:
+    from ._models import cadcad_frame
+
+    config = {"N": 1, "T": range(1), "M": [{}]}
+    blocks = [{"policies": {}, "variables": {}}]
+    expected = cadcad_frame({"run": 7, "x": 0}, blocks, config)
+    got = cadcad.run({"run": 7, "x": 0}, blocks, cadcad.config_sim({"N": 1, "T": range(1)}))
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+
+
+@pytest.mark.slow
+def test_cadcad_itself_refuses_or_misreads_the_rest() -> None:
+    """What cadCAD 0.5.3 does with results refused here."""
     from ._models import cadcad_frame
 
     config = {"N": 1, "T": range(1), "M": [{}]}
@@ -322,20 +381,13 @@ def test_cadcad_itself_misreads_these() -> None:
         blocks = [{"policies": {}, "variables": {"x": _returning(value)}}]
         return cadcad_frame({"x": 0, "y": 0}, blocks, config).iloc[-1]
 
-    assert frame_for("xy")["x"] == "y"
-    assert frame_for({"x": 1, "y": 2})["x"] == "y"
-    assert frame_for(lambda: (v for v in ("x", 5)))["x"] == 5
     with pytest.raises(ValueError, match="not returning an proper tuple"):
         frame_for("xyz")
-    assert frame_for(("run", 9))["run"] == 1
-    assert frame_for(("subset", 9))["subset"] == 9
     unknown = cadcad_frame(
         {"x": 0}, [{"policies": {}, "variables": {"x": _returning(("y", 1))}}], config
     )
     assert "y" in unknown.columns
     assert unknown["y"].isna().iloc[0]
-    renamed = cadcad_frame({"run": 7, "x": 0}, [{"policies": {}, "variables": {}}], config)
-    assert renamed["run"].tolist() == [1, 1]
     blocks = [{"policies": {}, "variables": {"x": _returning(("x", 1))}}]
     ignored = cadcad_frame({"x": 0}, blocks, config, env_processes={"q": 5})
     assert "q" not in ignored.columns

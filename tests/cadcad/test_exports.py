@@ -11,6 +11,7 @@ PUBLIC = {
     "INDEX_COLUMNS",
     "CadcadRun",
     "CadcadRuns",
+    "CadcadWarning",
     "ConfigError",
     "Configuration",
     "ExecutionContext",
