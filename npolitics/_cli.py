@@ -11,8 +11,8 @@ WorldSpec. A comma list (``-p workers=10,100``) sweeps a parameter. Bad input pr
 on stderr and exits with status 2 (a run that would cost more than ``NPOLITICS_MAX_MEMORY``,
 ``NPOLITICS_MAX_INSTANTS`` or ``NPOLITICS_MAX_WORKERS`` allow is bad input, refused before it
 starts); a world that fails while it runs prints one line and exits with status 1; Ctrl-C
-keeps the finished runs in the output file and exits with status 130. No traceback is shown
-unless ``NPOLITICS_TRACEBACK=1``.
+keeps the finished runs in the output file (marked partial) and exits with status 130, SIGTERM
+likewise with status 143. No traceback is shown unless ``NPOLITICS_TRACEBACK=1``.
 """
 
 from __future__ import annotations
@@ -150,7 +150,7 @@ def _output_options(parser: argparse.ArgumentParser, *, out: bool = True) -> Non
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0; 1 when a world fails while it runs;
-    2 for bad input; 130 for Ctrl-C)."""
+    2 for bad input; 130 for Ctrl-C; 143 for SIGTERM)."""
     # ``module:attribute`` worlds are found from the current directory, as with ``python -m``
     # (a console script's sys.path starts at its own folder instead).
     if os.getcwd() not in sys.path and "" not in sys.path:
