@@ -9,7 +9,7 @@ import itertools
 import json
 import math
 from collections.abc import AsyncIterator, Iterable, Mapping
-from contextlib import asynccontextmanager
+from contextlib import aclosing, asynccontextmanager
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from .._registry import WorldSpec, load_world, world_names
 from .._world import World
 from ._guard import Guard, RefusedError
 from ._limits import DashboardLimits
-from ._session import Session, sample_bytes
+from ._session import Session
 
 STATIC = Path(__file__).parent / "static"
 FRAME_INTERVAL = 0.1  # seconds: at most ten frames a second per run, per tab
@@ -126,7 +126,7 @@ def create_app(
         # (and with the runs already held), before anything is built.
         try:
             need = spec.estimate(spec.validate(params)) or 0.0
-            _check_together(sessions.values(), need, steps, spec, limits)
+            _check_together(sessions.values(), need, name)
         except NpoliticsError as exc:
             raise RefusedError(400, str(exc)) from exc
         world = await _build(spec, seed, params, builds)
@@ -136,7 +136,7 @@ def create_app(
         run = Session(str(next(ids)), name, spec, params, seed, steps, world, need)
         try:
             world._check_cost(run.end())  # its samples and instants, as the CLI checks them
-            _check_together(sessions.values(), need, steps, spec, limits)
+            _check_together(sessions.values(), run.cost(), name)
         except NpoliticsError as exc:
             raise RefusedError(400, str(exc)) from exc
         if len(sessions) >= limits.runs:  # others were made while this one was built
@@ -400,11 +400,12 @@ async def _json_body(request: Request, limits: DashboardLimits) -> dict[str, Any
     such numbers (Python's parser takes them), and a run holding one could not be listed.
     """
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limits.body:  # a body sent without a length, or longer than it said
-            raise RefusedError(413, limits.body_message())
-        chunks.append(chunk)
+    async with aclosing(request.stream()) as stream:
+        async for chunk in stream:
+            size += len(chunk)
+            if size > limits.body:  # a body sent without a length, or longer than it said
+                raise RefusedError(413, limits.body_message())
+            chunks.append(chunk)
     try:
         body = json.loads(b"".join(chunks), parse_constant=_no_constant, parse_float=_finite)
     except RefusedError:
@@ -449,19 +450,13 @@ def _agents(world: World) -> int:
     return sum(group.size for group in world._kernel.groups.values())
 
 
-def _check_together(
-    held: Iterable[Session],
-    need: float,
-    steps: int,
-    spec: WorldSpec[Any],
-    limits: DashboardLimits,
-) -> None:
-    """Refuse (CostError) a new run whose world and samples, with the runs already held,
-    would need more memory than ``NPOLITICS_MAX_MEMORY``."""
+def _check_together(held: Iterable[Session], need: float, world: str) -> None:
+    """Refuse (CostError) a new run of ``world`` needing ``need`` bytes if, with the runs the
+    dashboard holds, that is more memory than ``NPOLITICS_MAX_MEMORY`` allows."""
     held = list(held)
-    total = need + sample_bytes(steps) + sum(s.cost() for s in held)
     Limits.current().check_memory(
-        total, f"world {spec.name!r} with the dashboard's {len(held)} other runs"
+        need + sum(s.cost() for s in held),
+        f"world {world!r} beside the dashboard's other runs ({len(held)})",
     )
 
 

@@ -111,12 +111,13 @@ class Guard:
         name, host_port = _split_host(host)
         default = 443 if scope.get("scheme") == "https" else 80
         if name not in allowed or (port is not None and (host_port or default) != port):
-            shown = ", ".join(sorted(f"[{a}]" if ":" in a else a for a in allowed))
-            where = f" at port {port}" if port is not None else ""
+            names = sorted(f"[{a}]" if ":" in a else a for a in allowed)
+            shown = ", ".join(names[:-1]) + f" or {names[-1]}"
+            where = f", port {port}" if port is not None else ""
             raise RefusedError(
                 403,
-                f"host {host!r} is not this dashboard's address ({shown}{where}); open the "
-                f"dashboard at the address `npolitics serve` printed",
+                f"host {host!r} is not this dashboard's address: it answers at {shown}{where} "
+                f"(open it at the address `npolitics serve` printed)",
             )
         origin = headers.get("origin")
         if origin is not None and _origin(origin) != (

@@ -20,7 +20,7 @@ from .._registry import WorldSpec
 from .._world import World
 
 
-def sample_bytes(steps: int, columns: int = 8) -> float:
+def sample_bytes(steps: int, columns: int) -> float:
     """About what ``steps`` samples of ``columns`` numbers take, kept as the session keeps
     them (a dict per sample, listed), for the dashboard's memory check of its runs."""
     return steps * (120 + 40 * columns)

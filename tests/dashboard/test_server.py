@@ -20,7 +20,6 @@ from npolitics._dashboard import _app, create_app
 
 from .walkers import walkers
 
-
 #: Where the test client says the dashboard is: its default address (any loopback name would
 #: do; Starlette's default "testserver" is refused, as any host but the dashboard's is).
 BASE_URL = "http://127.0.0.1:8765"
