@@ -58,8 +58,10 @@ def write_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> None:
     mid-write leaves it behind, as a hidden ``.NAME.….part`` file beside the target.
     """
     folder = path.parent if str(path.parent) else Path(".")
-    # Short enough that a long target name still gives a valid temporary name.
-    temporary = folder / f".{path.name[:64]}.{uuid.uuid4().hex[:12]}.part"
+    # Short enough (in bytes: names are limited to 255 of them) that a long target name
+    # still gives a valid temporary name.
+    stem = os.fsencode(path.name)[:100].decode("utf-8", "ignore") or "results"
+    temporary = folder / f".{stem}.{uuid.uuid4().hex[:12]}.part"
     # 0o666 as open() would, so the umask applies as it does to any new file.
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:

@@ -267,6 +267,17 @@ def test_a_new_file_gets_the_usual_permissions(
     assert path.stat().st_mode & 0o777 == 0o666 & ~umask
 
 
+def test_a_name_as_long_as_allowed_can_be_saved(
+    results: npl.ExperimentResults, tmp_path: Path
+) -> None:
+    """The temporary name stays within the 255 bytes a name may have (here the target's
+    name is 254 bytes: 62 four-byte characters and 'ab.csv')."""
+    path = tmp_path / ("𝛀" * 62 + "ab.csv")
+    assert len(os.fsencode(path.name)) == 254
+    results.save(path)
+    assert npl.load_results(path).done == results.done
+
+
 def test_a_replaced_file_keeps_its_mode(results: npl.ExperimentResults, tmp_path: Path) -> None:
     path = results.save(tmp_path / "r.csv")
     path.chmod(0o640)
