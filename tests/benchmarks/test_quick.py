@@ -134,6 +134,15 @@ def test_rosca_frames_are_identical(report: dict[str, Any]) -> None:
     assert all_equal(list(stats.values())), stats
 
 
+def test_the_stochastic_cadcad_model_gives_cadcads_shape(report: dict[str, Any]) -> None:
+    """Random draws differ between the engines (cadCAD has no seed of its own), but the
+    frame has the same rows and columns under both."""
+    stats = ran(report, "random_cadcad")
+    assert {"npolitics.cadcad", "cadCAD 0.5.3"} <= stats.keys()
+    shapes = {name: str(stat).split(", sha256=")[0] for name, stat in stats.items()}
+    assert shapes["npolitics.cadcad"] == shapes["cadCAD 0.5.3"], shapes
+
+
 def test_scaling_backends_give_one_table(report: dict[str, Any]) -> None:
     """Runs' seeds do not depend on the backend: the same mean final Ω on every backend."""
     stats = ran(report, "scaling")

@@ -18,7 +18,14 @@ import pytest
 EXAMPLES = Path(__file__).parents[2] / "examples"
 
 # Measured at a few seconds each on two cores; every other example runs with the slow tests.
-QUICK = {"property_test.py", "reproduce.py", "rosca.py", "rosca_cadcad.py", "rumours.py"}
+QUICK = {
+    "property_test.py",
+    "reproduce.py",
+    "robot_marbles_cadcad.py",
+    "rosca.py",
+    "rosca_cadcad.py",
+    "rumours.py",
+}
 
 # An example that needs longer than this even in quick mode needs a smaller quick mode.
 TIMEOUT = 300
