@@ -145,7 +145,24 @@ def _output_options(parser: argparse.ArgumentParser, *, out: bool = True) -> Non
         "--metric", default=None, help="metric to plot (default: the world's headline, or Ω)"
     )
     parser.add_argument("--by", default=None, help="swept parameter: one line per value")
-    parser.add_argument("--smooth", type=int, default=None, help="rolling-mean window")
+    parser.add_argument(
+        "--smooth", type=_window, default=None, help="rolling-mean window (samples, ≥ 1)"
+    )
+
+
+#: The longest rolling-mean window: more samples than any run records (pandas needs a C long).
+MAX_WINDOW = 10**9
+
+
+def _window(text: str) -> int:
+    """A ``--smooth`` window: an integer from 1 to :data:`MAX_WINDOW`."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid int value: {text!r}") from None
+    if not 1 <= value <= MAX_WINDOW:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_WINDOW}, got {value}")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -336,8 +353,6 @@ def _run(args: argparse.Namespace) -> int:
             check_backend(args.backend)
         if args.workers is not None and args.workers < 1:
             raise UsageError(f"--workers must be ≥ 1, got {args.workers}")
-        if args.smooth is not None and args.smooth < 1:
-            raise UsageError(f"--smooth must be ≥ 1, got {args.smooth}")
         # What every run would cost (memory, samples, instants, workers), before any starts.
         exp.check(args.backend, workers=args.workers, timeout=args.timeout)
     except (NpoliticsError, ValueError) as exc:

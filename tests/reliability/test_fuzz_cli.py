@@ -52,6 +52,8 @@ extreme = st.sampled_from(EXTREME_NUMBERS)
 #: The parts of a ``run`` that may take an extreme value (at most one per command): each is a
 #: class of input whose count the statistics report (``event``).
 EXTREMES = ("params", "steps", "until", "sample", "runs", "workers", "timeout", "seed", "smooth")
+#: How often each class is drawn: parameters are many (every world's), so more often.
+EXTREME_WEIGHTS = ("params",) * 4 + EXTREMES[1:]
 
 #: Limits the fuzzer runs under: low, so that what is refused is refused fast.
 LIMITS = {
@@ -80,9 +82,9 @@ def params(draw: st.DrawFn, world: str, bad: bool, edge: bool = False) -> list[s
     ``edge`` — one declared parameter at an extreme value."""
     declared = _declared(world)
     out: list[str] = []
-    if declared and edge:
+    if declared and edge:  # one parameter at an extreme, after up to two ordinary ones
         p = draw(st.sampled_from(declared))
-        return ["-p", f"{p.name}={draw(extreme)}"]
+        return [*draw(params(world, False)), "-p", f"{p.name}={draw(extreme)}"]
     if declared and not bad:
         for p in draw(st.lists(st.sampled_from(declared), max_size=2, unique_by=lambda p: p.name)):
             value = draw(parameter_values(p, int_span=3, scale=2))
@@ -121,7 +123,7 @@ FIELDS = (
 def run_argv(draw: st.DrawFn, folder: Path) -> list[str]:
     """A ``run`` command with 0 to 2 wrong parts (so valid runs happen too), and sometimes
     one part at an extreme value (see :data:`EXTREMES`)."""
-    edge = draw(st.sampled_from(EXTREMES)) if draw(st.integers(0, 2)) == 0 else None
+    edge = draw(st.sampled_from(EXTREME_WEIGHTS)) if draw(st.integers(0, 2)) == 0 else None
     # An extreme value alone: nothing else wrong decides the outcome before it.
     wrong = set() if edge else set(draw(st.lists(st.sampled_from(FIELDS), max_size=2)))
     event(f"class: {edge or 'ordinary'}")
