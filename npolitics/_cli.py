@@ -496,8 +496,6 @@ def _show(args: argparse.Namespace) -> int:
     except (ValueError, OSError, ImportError) as exc:
         raise UsageError(f"cannot read {args.file!r}: {exc}") from None
     metric = _plot_metric(args.metric, res.metrics, res.headline)
-    if args.smooth is not None and args.smooth < 1:
-        raise UsageError(f"--smooth must be ≥ 1, got {args.smooth}")
     if args.by is not None and args.by not in res.swept:
         raise UsageError(
             f"--by {args.by!r} is not a swept parameter of these results; swept: "
