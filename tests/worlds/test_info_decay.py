@@ -290,6 +290,7 @@ def test_arrivals_are_a_poisson_process_while_the_pool_is_full() -> None:
     assert _poisson_fit(counts, lam) > 1e-3
 
 
+@pytest.mark.slow
 def test_expected_active_count_relaxes_to_theta_over_alpha() -> None:
     """E[A(t)] = θ/α + (A0 − θ/α)·e^(−t/θ) over 300 runs, within 4 SEs of the exact variance
     A0·p(1−p) + (θ/α)(1−p), p = e^(−t/θ) (M/M/∞ from A0; the pool never runs dry)."""

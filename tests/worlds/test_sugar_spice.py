@@ -224,7 +224,7 @@ def test_zero_memory_uses_one_state() -> None:
 def test_find_attractors_table() -> None:
     """One row per pair with the documented columns; counts add up to the runs."""
     df = find_attractors(
-        memory=1, runs=8, seed=1, window=20_000, max_encounters=20_000, check_every=5_000
+        memory=1, runs=8, seed=1, window=4_000, max_encounters=4_000, check_every=1_000
     )
     assert {"policy_a", "policy_b", "count", "mean_wellbeing"} <= set(df.columns)
     assert df["count"].sum() == 8
