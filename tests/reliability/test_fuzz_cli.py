@@ -18,6 +18,7 @@ import itertools
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -317,6 +318,46 @@ def test_no_input_yields_a_traceback(folder: Path, data: st.DataObject) -> None:
 def test_no_input_yields_a_traceback_long_hunt(folder: Path, data: st.DataObject) -> None:
     """The same, with a large budget."""
     _fuzz(folder, data)
+
+
+#: Settings beside which every parameter is tried at every extreme value: the default world,
+#: and the modes that bring other parameters into play.
+SETTINGS: dict[str, list[list[str]]] = {
+    "rosca": [[], ["cheaters=3"], ["influenced=3"], ["allocation=greedy", "cheat=steal"]],
+    "info-decay": [[], ["mode=decay"], ["learning=self"], ["knowledge_agents=0"]],
+    "knowledge-office": [
+        [],
+        ["variant=database"],
+        ["implementation=scalar", "variant=forgetful"],
+        ["fidelity=corrected", "variant=sociable_v1"],
+    ],
+    "sugar-spice": [[], ["schedule=exponential"], ["experiment=growth", "agents=20"]],
+    "experiment_worlds:coins": [[]],
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("world", list(SETTINGS))
+def test_every_parameter_at_every_extreme(world: str) -> None:
+    """The long hunt's systematic half: each declared parameter of ``world`` at each of
+    :data:`EXTREME_NUMBERS` (and 0 and 1), beside each of its :data:`SETTINGS`, in a run of
+    5 time units: a result, a one-line refusal, or a stalled run; each in under 2 s."""
+    failures = []
+    for setting in SETTINGS[world]:
+        for p in _declared(world):
+            for value in [*EXTREME_NUMBERS, "0", "1"]:
+                ps = [a for kv in setting if not kv.startswith(f"{p.name}=") for a in ("-p", kv)]
+                argv = ["run", world, *ps, "-p", f"{p.name}={value}", "--until", "5"]
+                argv += ["--backend", "serial", "--quiet"]
+                started = time.perf_counter()
+                status, err = _call(argv)
+                took = time.perf_counter() - started
+                try:
+                    _assert_clean(argv, status, err)
+                    assert took < 2, f"{argv} took {took:.1f} s"
+                except AssertionError as exc:
+                    failures.append(str(exc).splitlines()[0])
+    assert not failures, f"{len(failures)} failures:\n" + "\n".join(failures)
 
 
 def test_the_installed_command_fails_in_one_line() -> None:
