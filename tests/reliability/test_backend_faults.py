@@ -69,7 +69,7 @@ def test_dask_names_the_task_that_kills_its_workers() -> None:
             n_workers=1,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address="127.0.0.1:0",  # None means 8787, which a parallel test may hold
             silence_logs=50,
         ) as cluster,
         distributed.Client(cluster) as client,
