@@ -526,7 +526,7 @@ LOOPBACK = "127.0.0.1"
 #: Printed when ``--host`` opens the dashboard to other machines.
 SERVE_HOST_WARNING = (
     "npolitics: warning: the dashboard listens on {host}, not only on this machine: anyone "
-    "who can reach {host}:{port} can start runs and read their results (it has no login)"
+    "who can reach it at port {port} can start runs and read their results (it has no login)"
 )
 
 

@@ -75,7 +75,7 @@ class Guard:
         """``app`` guarded, answering at loopback and ``hosts`` (bracketed IPv6 allowed)."""
         names = {_hostname(h) for h in hosts}
         return cls(
-            app, frozenset(LOOPBACK | {n for n in names if n and not _unspecified(n)}), limits
+            app, frozenset(LOOPBACK | {n for n in names if n and not is_wildcard(n)}), limits
         )
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
@@ -105,7 +105,7 @@ class Guard:
         server = scope.get("server")
         port = server[1] if server and isinstance(server[1], int) else None
         allowed = set(self.hosts)
-        if server and _is_ip(str(server[0])) and not _unspecified(str(server[0])):
+        if server and _is_ip(str(server[0])) and not is_wildcard(str(server[0])):
             allowed.add(_hostname(str(server[0])))  # the address the connection came in on
         host = headers.get("host", "")
         name, host_port = _split_host(host)
@@ -195,6 +195,6 @@ def _is_ip(name: str) -> bool:
     return True
 
 
-def _unspecified(name: str) -> bool:
+def is_wildcard(name: str) -> bool:
     """0.0.0.0 or ::, the wildcard addresses, which no request names as its host."""
     return _is_ip(name) and ipaddress.ip_address(_hostname(name)).is_unspecified

@@ -9,6 +9,7 @@ import trio
 
 from .._registry import WorldSpec
 from ._app import create_app
+from ._guard import is_wildcard
 from ._limits import DashboardLimits
 
 
@@ -43,10 +44,17 @@ def serve(
         async with trio.open_nursery() as nursery:
             await nursery.start(_listen, hypercorn_serve, app, config)
             if started is not None:
-                shown = f"[{host}]" if ":" in host else host
-                started(f"http://{shown}:{port}/")
+                started(address(host, port))
 
     trio.run(main)
+
+
+def address(host: str, port: int) -> str:
+    """The dashboard's address to open in a browser: bound to every interface (0.0.0.0,
+    ::), it is the loopback one, as the dashboard answers at no wildcard address."""
+    if is_wildcard(host):
+        host = "127.0.0.1"
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
 async def _listen(

@@ -19,6 +19,7 @@ from starlette.testclient import TestClient
 import npolitics as npl
 from npolitics import _cli
 from npolitics._dashboard import DashboardLimits, RefusedError, create_app
+from npolitics._dashboard._server import address
 
 from .walkers import walkers
 
@@ -567,9 +568,23 @@ def test_serve_elsewhere_warns(
     assert served[0]["host"] == host
     assert capsys.readouterr().err == (
         f"npolitics: warning: the dashboard listens on {host}, not only on this machine: "
-        f"anyone who can reach {host}:8123 can start runs and read their results (it has no "
-        "login)\n"
+        "anyone who can reach it at port 8123 can start runs and read their results (it has "
+        "no login)\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("host", "url"),
+    [
+        ("127.0.0.1", "http://127.0.0.1:8765/"),
+        ("::1", "http://[::1]:8765/"),
+        ("dash.lan", "http://dash.lan:8765/"),
+        ("0.0.0.0", "http://127.0.0.1:8765/"),  # the dashboard answers at no wildcard
+        ("::", "http://127.0.0.1:8765/"),
+    ],
+)
+def test_serve_prints_an_address_the_dashboard_answers_at(host: str, url: str) -> None:
+    assert address(host, 8765) == url
 
 
 @pytest.mark.parametrize("host", ["localhost", "127.0.0.2", "::1", "[::1]"])
