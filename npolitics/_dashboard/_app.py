@@ -133,7 +133,7 @@ def create_app(
         agents = _agents(world)
         if agents > limits.agents:
             raise RefusedError(400, limits.agents_message(name, agents))
-        run = Session(str(next(ids)), name, spec, params, seed, steps, world, need)
+        run = Session("", name, spec, params, seed, steps, world, need)  # its id once stored
         try:
             world._check_cost(run.end())  # its samples and instants, as the CLI checks them
             _check_together(sessions.values(), run.cost(), name)
@@ -141,9 +141,10 @@ def create_app(
             raise RefusedError(400, str(exc)) from exc
         if len(sessions) >= limits.runs:  # others were made while this one was built
             raise RefusedError(429, limits.runs_message())
+        if not _jsonable(run.summary()):  # never store a run the runs list could not show
+            raise RefusedError(400, f"the run's description is not JSON: {run.summary()!r}")
+        run.id = str(next(ids))
         summary = run.summary()
-        if not _jsonable(summary):  # never store a run the runs list could not show
-            raise RefusedError(400, f"the run's description is not JSON: {summary!r}")
         sessions[run.id] = run
         return JSONResponse(summary, status_code=201)
 
