@@ -15,8 +15,11 @@ make the browser send requests there. Two checks keep those pages out:
   one needs a preflight that the dashboard never grants. A browser always sends ``Origin``
   on such requests; a client without one (curl, scripts) gets through with JSON.
 
-Every answer also says it must not be framed by another page (no clickjacking) nor
-sniffed as another type. A body declared longer than the limit is refused before it is read.
+A browser also says which site a request comes from (``Sec-Fetch-Site``): what another
+site's page loads without asking (an image, a script: no ``Origin`` is sent) is refused too,
+but a link to the dashboard, followed, opens it. Every answer says it must not be framed by
+another page (no clickjacking) nor sniffed as another type. A body declared longer than the
+limit is refused before it is read.
 """
 
 from __future__ import annotations
@@ -129,6 +132,13 @@ class Guard:
                 403,
                 f"requests from {origin!r} are refused: only the dashboard's own page "
                 f"(http://{host}) may use it",
+            )
+        site = headers.get("sec-fetch-site", "").lower()
+        if site in ("cross-site", "same-site") and headers.get("sec-fetch-mode") != "navigate":
+            # An image, script or frame of another page (which sends no Origin): a link to
+            # the dashboard (a navigation) is welcome, its data is not another page's to load.
+            raise RefusedError(
+                403, "requests from other sites' pages are refused (Sec-Fetch-Site: " + site + ")"
             )
         method = scope["method"]
         if method not in SAFE_METHODS:

@@ -194,6 +194,32 @@ def test_a_foreign_origin_cannot_open_an_event_stream(client: TestClient) -> Non
     assert response.status_code == 403
 
 
+@pytest.mark.parametrize("site", ["cross-site", "same-site"])
+@pytest.mark.parametrize("mode", ["no-cors", "cors"])
+def test_another_sites_page_cannot_load_from_it(client: TestClient, site: str, mode: str) -> None:
+    """An <img> or <script> on another page sends no Origin, but says where it comes from."""
+    run = create(client).json()["id"]
+    headers = {"Sec-Fetch-Site": site, "Sec-Fetch-Mode": mode}
+    for path in ("/api/runs", f"/api/runs/{run}/plot.png", f"/api/runs/{run}/results.csv"):
+        response = client.get(path, headers=headers)
+        assert response.status_code == 403
+        assert response.json()["error"].startswith("requests from other sites' pages")
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"},  # a link, followed
+        {"Sec-Fetch-Site": "none", "Sec-Fetch-Mode": "navigate"},  # typed or bookmarked
+        {"Sec-Fetch-Site": "same-origin", "Sec-Fetch-Mode": "cors"},  # the page's own
+    ],
+)
+def test_links_and_the_pages_own_requests_are_served(
+    client: TestClient, headers: dict[str, str]
+) -> None:
+    assert client.get("/", headers=headers).status_code == 200
+
+
 @pytest.mark.parametrize(
     "content_type",
     [
