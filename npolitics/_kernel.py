@@ -377,7 +377,16 @@ class Kernel:
             for i in order:
                 r: Route = route
                 chunk: Chunk = (i, message)
+                chain = 0  # deliveries caused by agent i's turn: a chain without end stalls
                 while True:
+                    chain += 1
+                    if chain > MAX_ROUNDS:
+                        raise StalledError(
+                            f"world {self.world!r}: at t={t}, the turn of agent {i} of group "
+                            f"{route.group.name!r} has caused {MAX_ROUNDS} deliveries without "
+                            "ending (messages sent with delay 0 in a sequential activation keep "
+                            "causing more)"
+                        )
                     agents = r.agents
                     if not inline:
                         yield r, chunk

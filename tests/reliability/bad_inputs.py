@@ -384,6 +384,29 @@ def hurrying(gap: float) -> Callable[[], Any]:
     return call
 
 
+class Echo(npl.Agent):
+    """On its turn, sends itself a ping with delay 0, and answers each ping with another."""
+
+    @npl.channel
+    def tick(self, m: npl.Tick, ctx: npl.Context) -> None:
+        ctx.send(ctx.me, "ping", Ping(), delay=0)
+
+    @npl.channel
+    def ping(self, m: Ping, ctx: npl.Context) -> None:
+        ctx.send(ctx.me, "ping", m, delay=0)
+
+
+def endless_turn() -> Any:
+    """A sequential clock whose agent's turn never ends (256 deliveries allowed, not 2**20)."""
+    from npolitics import _kernel
+
+    w = npl.World("misuse")
+    w.add("echo", [Echo(), Echo()])
+    w.clock("echo", activation="sequential")
+    with patched(_kernel, "MAX_ROUNDS", 256):
+        w.run(2)
+
+
 def with_env(name: str, value: str, call: Callable[[], Any]) -> Callable[[], Any]:
     """``call()`` with environment variable ``name`` set to ``value`` meanwhile."""
 
@@ -627,6 +650,9 @@ ROWS: list[Row] = [
         "cannot reach t=3: its time moved only", hurrying(1e-300)),
     Row("run-instant-never-ends", K, "world.run(…), an agent pinging itself with delay 0",
         npl.StalledError, "instant t=0 has run 256 rounds without ending", hurrying(0)),
+    Row("run-turn-never-ends", K, "a sequential turn whose delay-0 sends never end",
+        npl.StalledError, "the turn of agent 0 of group 'echo' has caused 256 deliveries",
+        endless_turn),
     Row("population-memory", K, "Crowd(n=10**12)", npl.CostError,
         "population Crowd of 1000000000000 agents would need about 7.28 TiB",
         lambda: Crowd(n=10**12)),
