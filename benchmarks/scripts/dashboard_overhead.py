@@ -53,7 +53,13 @@ def dashboard(client):
     return dt, len(frames)
 
 
-with TestClient(create_app({"knowledge-office": spec}), backend="trio") as client:
+# The dashboard answers only requests naming it as host, and state changes only as JSON.
+with TestClient(
+    create_app({"knowledge-office": spec}),
+    base_url="http://127.0.0.1:8765",
+    headers={"Content-Type": "application/json"},
+    backend="trio",
+) as client:
     a, b, f = [], [], []
     for _ in range(5):
         a.append(direct())
