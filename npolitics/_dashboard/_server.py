@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import signal
+import threading
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import trio
@@ -39,14 +41,29 @@ def serve(
     config.accesslog = None
     config.errorlog = None
     app = create_app(worlds, host=host, limits=limits)
+    on_terminate = None
+    if threading.current_thread() is threading.main_thread():
+        handler = signal.getsignal(signal.SIGTERM)
+        on_terminate = handler if callable(handler) else None
 
     async def main() -> None:
         async with trio.open_nursery() as nursery:
+            if on_terminate is not None:
+                nursery.start_soon(_forward_terminate, on_terminate)
             await nursery.start(_listen, hypercorn_serve, app, config)
             if started is not None:
                 started(address(host, port))
 
     trio.run(main)
+
+
+async def _forward_terminate(handler: Callable[[int, Any], Any]) -> None:
+    """Call the SIGTERM handler the caller had set (the command line's: stop as Ctrl-C does)
+    from a task, where the KeyboardInterrupt it raises unwinds trio cleanly; called from the
+    signal itself, it could land inside trio's run loop and abandon it mid-step."""
+    with trio.open_signal_receiver(signal.SIGTERM) as signals:
+        async for signum in signals:
+            handler(signum, None)
 
 
 def address(host: str, port: int) -> str:
