@@ -8,6 +8,7 @@ from ._agent import Agent as Agent
 from ._agent import Population as Population
 from ._agent import column as column
 from ._backends import BackendError as BackendError
+from ._backends import WorkerLostError as WorkerLostError
 from ._channel import Channel as Channel
 from ._channel import channel as channel
 from ._channel import channels as channels
@@ -111,6 +112,7 @@ __all__ = [
     "UnknownKeyError",
     "UnknownWorldError",
     "WellbeingError",
+    "WorkerLostError",
     "World",
     "WorldSpec",
     "WorldStateError",

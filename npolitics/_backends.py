@@ -39,6 +39,11 @@ class BackendError(NpoliticsError, RuntimeError):
     """A backend could not be started or reached (unknown name, missing package, bad address)."""
 
 
+class WorkerLostError(BackendError):
+    """The workers running one task died again and again (killed, out of memory): the run
+    failed, not the input; the message names the task to run alone."""
+
+
 def free_cores() -> int:
     """How many cores this process may run on."""
     try:
@@ -134,7 +139,7 @@ def _processes(fn: Callable[[T], R], tasks: Iterable[T], workers: int) -> Iterat
                 for task in lost:
                     attempts[id(task)] = attempts.get(id(task), 0) + 1
                     if attempts[id(task)] >= _MAX_ATTEMPTS:
-                        raise BackendError(
+                        raise WorkerLostError(
                             f"a worker process died {_MAX_ATTEMPTS} times while running "
                             f"{task_label(task)} (among {len(lost)} tasks in flight); "
                             "giving up: run it alone with backend='serial' to see why"
@@ -275,7 +280,7 @@ def _dask(
                 try:
                     result = future.result()
                 except distributed.KilledWorker:
-                    raise BackendError(
+                    raise WorkerLostError(
                         f"Dask workers died {_killed_times(client)} while running "
                         f"{task_label(live[future])}; giving up: run it alone with "
                         "backend='serial' to see why"

@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from ._backends import BackendError, check_backend
+from ._backends import BackendError, WorkerLostError, check_backend
 from ._errors import (
     HandlerError,
     InvariantError,
@@ -184,6 +184,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except _WORLD_FAILED as exc:
         print(f"npolitics: the world failed: {_line(exc)}", file=sys.stderr)
+        return EXIT_FAILED
+    except WorkerLostError as exc:
+        print(f"npolitics: a run failed: {_line(exc)}", file=sys.stderr)
         return EXIT_FAILED
     except NpoliticsError as exc:  # raised once the run started, e.g. a point's cost
         print(f"npolitics: error: {_line(exc)}", file=sys.stderr)
@@ -362,6 +365,8 @@ def _run(args: argparse.Namespace) -> int:
         res = exp.run(args.backend, workers=args.workers, quiet=args.quiet, timeout=args.timeout)
     except ExperimentInterrupted as exc:
         res, interrupted = exc.results, True
+    except WorkerLostError:
+        raise  # the run failed, not the input: exit 1
     except BackendError as exc:
         raise UsageError(str(exc)) from None
     _print_summary(res)

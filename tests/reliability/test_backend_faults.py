@@ -50,7 +50,7 @@ def _check_message(error: npl.BackendError) -> None:
 @pytest.mark.slow
 def test_the_processes_backend_names_the_task_that_kills_its_worker() -> None:
     experiment = npl.Experiment(DOOMED, {"savers": 3}, runs=1, steps=2, seed=1)
-    with pytest.raises(npl.BackendError, match="a worker process died 3 times") as info:
+    with pytest.raises(npl.WorkerLostError, match="a worker process died 3 times") as info:
         experiment.run(backend="processes", workers=1, quiet=True)
     _check_message(info.value)
 
@@ -73,7 +73,7 @@ def test_dask_names_the_task_that_kills_its_workers() -> None:
             silence_logs=50,
         ) as cluster,
         distributed.Client(cluster) as client,
-        pytest.raises(npl.BackendError, match="Dask workers died 2 times while running") as info,
+        pytest.raises(npl.WorkerLostError, match="Dask workers died 2 times while running") as info,
     ):
         experiment.run(backend=client, quiet=True)
     _check_message(info.value)
@@ -96,7 +96,7 @@ def test_the_command_line_says_it_in_one_line(backend: str, message: str) -> Non
         text=True,
         timeout=120,
     )  # fmt: skip
-    assert result.returncode != 0
+    assert result.returncode == 1  # the run failed; the input was fine
     assert result.stderr.count("\n") == 1, result.stderr
-    assert result.stderr.startswith(f"npolitics: error: {message} while running run 0")
+    assert result.stderr.startswith(f"npolitics: a run failed: {message} while running run 0")
     assert "run 0 of point 0 of world" in result.stderr

@@ -150,7 +150,7 @@ def test_a_task_that_always_kills_its_worker_is_a_clear_error() -> None:
     experiment = npl.Experiment(
         "reliability.fault_worlds:doomed", {"savers": 3}, runs=1, steps=2, seed=1
     )
-    with pytest.raises(npl.BackendError, match="died 3 times"):
+    with pytest.raises(npl.WorkerLostError, match="died 3 times"):
         experiment.run(backend="processes", workers=1)
 
 
