@@ -295,10 +295,10 @@ def _fuzz(folder: Path, data: st.DataObject) -> None:
 
 
 #: Examples in the everyday run; set NPOLITICS_FUZZ_EXAMPLES for a longer hunt.
-EXAMPLES = int(os.environ.get("NPOLITICS_FUZZ_EXAMPLES", "200"))
+EXAMPLES = int(os.environ.get("NPOLITICS_FUZZ_EXAMPLES", "60"))
 
 #: Examples of the slow profile (``-m slow``).
-SLOW_EXAMPLES = int(os.environ.get("NPOLITICS_FUZZ_SLOW_EXAMPLES", "3000"))
+SLOW_EXAMPLES = int(os.environ.get("NPOLITICS_FUZZ_SLOW_EXAMPLES", "600"))
 
 _FUZZ = {
     "deadline": None,
