@@ -4,10 +4,12 @@ Runs 64 two-agent societies of one-step-memory Q-learners for 200 000 encounters
 where their greedy policies ended up, next to the exact answer for the pairs the seed names:
 which pairs are fixed points of the expected learning dynamics, and what they pay.
 
-    python examples/sugar_spice.py
+    python examples/sugar_spice.py     # NPOLITICS_QUICK=1: 8 societies, 40 000 encounters
 """
 
 from __future__ import annotations
+
+import os
 
 from worlds.sugar_spice import describe, find_attractors, fixed_points, long_run_payoff
 
@@ -17,8 +19,12 @@ if __name__ == "__main__":
         pay = long_run_payoff(a, b, exploration=0.01)[0]
         print(f"  {describe(a)}  with itself: long-run payoff {pay:.3f}")
 
-    df = find_attractors(memory=1, runs=64, seed=1, window=100_000, max_encounters=200_000)
+    quick = bool(os.environ.get("NPOLITICS_QUICK"))
+    runs, encounters = (8, 40_000) if quick else (64, 200_000)
+    df = find_attractors(
+        memory=1, runs=runs, seed=1, window=encounters // 2, max_encounters=encounters
+    )
     df["policy_a"] = df["policy_a"].map("0x{:X}".format)
     df["policy_b"] = df["policy_b"].map("0x{:X}".format)
-    print("\nGreedy policy pairs after 200 000 encounters (64 runs):")
+    print(f"\nGreedy policy pairs after {encounters:,} encounters ({runs} runs):".replace(",", " "))
     print(df.to_string(index=False))

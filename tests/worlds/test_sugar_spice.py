@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import math
 
 import numpy as np
@@ -239,13 +240,24 @@ def test_growth_adds_one_agent_every_join_every_ticks() -> None:
     assert (world["traders"].encounters[12:] == 0).all()
 
 
+#: The long simulations below run compiled where numba is (twenty times faster, the same
+#: statistics: tests/worlds/test_sugar_spice_compiled.py holds the two to each other).
+LONG_RUNS = "compiled" if importlib.util.find_spec("numba") else "numpy"
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("pair", [(ALWAYS_STEAL, ALWAYS_STEAL), (SEED_TABLE, SEED_TABLE)])
 def test_point_attractors_hold_in_simulation(pair: tuple[int, int]) -> None:
     """Started at their evaluated Q-values, 0xF/0xF and 0x6/0x6 stay put for 2·10⁵ encounters
     in every one of 8 runs."""
     df = find_attractors(
-        memory=1, runs=8, seed=3, initial=pair, window=200_000, max_encounters=200_000
+        memory=1,
+        runs=8,
+        seed=3,
+        initial=pair,
+        window=200_000,
+        max_encounters=200_000,
+        implementation=LONG_RUNS,
     )
     assert df[["policy_a", "policy_b", "count"]].values.tolist() == [[*pair, 8]]
 
@@ -260,6 +272,7 @@ def test_tit_for_tat_does_not_stay() -> None:
         initial=(TIT_FOR_TAT, TIT_FOR_TAT),
         window=300_000,
         max_encounters=300_000,
+        implementation=LONG_RUNS,
     )
     stayed = df[(df.policy_a == TIT_FOR_TAT) & (df.policy_b == TIT_FOR_TAT)]["count"].sum()
     assert stayed < 8
