@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import logging
 import multiprocessing
 import os
 import signal
@@ -211,6 +212,18 @@ def _children_ignore_sigint() -> Iterator[list[int]]:
 
 
 @contextlib.contextmanager
+def _quiet(name: str) -> Iterator[None]:
+    """Logger ``name`` and its children log only critical records inside."""
+    logger = logging.getLogger(name)
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+@contextlib.contextmanager
 def dask_client(backend: Any, workers: int | None, timeout: float) -> Iterator[Any]:
     """A ``distributed.Client``: a new LocalCluster for ``"dask"``, else the given scheduler."""
     try:
@@ -223,9 +236,7 @@ def dask_client(backend: Any, workers: int | None, timeout: float) -> Iterator[A
         yield backend  # the caller's Client: theirs to close
         return
     if backend == "dask":
-        import logging
-
-        with _children_ignore_sigint() as held:
+        with _children_ignore_sigint() as held, _quiet("distributed"):
             cluster = distributed.LocalCluster(
                 n_workers=free_cores() if workers is None else workers,
                 threads_per_worker=1,
@@ -237,7 +248,9 @@ def dask_client(backend: Any, workers: int | None, timeout: float) -> Iterator[A
                 # one BackendError); logged as well, they would be a second report.
                 silence_logs=logging.CRITICAL,
             )
-        with cluster:
+        # The client's own notes (a connection re-established after a worker died) are not
+        # the user's business either, while the cluster lives and as it closes.
+        with _quiet("distributed"), cluster:
             for signum in held:  # now that the cluster will be closed on the way out
                 signal.raise_signal(signum)
             with distributed.Client(cluster) as client:
