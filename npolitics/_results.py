@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from ._errors import ArgumentError
 from ._limits import Limits
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FloatArray = npt.NDArray[np.float64]
 #: Sample times: integers in a world that ticks (whole sampling grid), floats otherwise.
@@ -49,6 +51,8 @@ class Results:
         if wellbeing:
             cols.update({f"omega[{k}]": v for k, v in self.omega_by_type.items()})
             cols["mean_wellbeing"] = self.mean_wellbeing
+        import pandas as pd  # a third of a second to import: only when a table is asked for
+
         return pd.DataFrame(cols)
 
     def final(self) -> dict[str, float]:

@@ -24,11 +24,12 @@ import stat
 import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import IO, Any
-
-import pandas as pd
+from typing import IO, TYPE_CHECKING, Any
 
 from ._errors import NpoliticsError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 META_KEY = "npolitics"
 CSV_PREFIX = "# npolitics: "
@@ -179,6 +180,8 @@ def _read_csv(path: Path) -> tuple[Any, pd.DataFrame]:
         )
     if not head:
         raise ResultsFileError(f"{path} has no table header line")
+    import pandas as pd  # slow to import: only when a file is read
+
     return meta, pd.read_csv(io.StringIO(head + "\n"))
 
 
@@ -283,6 +286,8 @@ def check(meta: Any, frame: pd.DataFrame, path: Path | str) -> None:
     if absent:
         raise fail(f"its table lacks column(s) {_names(absent)}")
     if len(frame):
+        import pandas as pd
+
         if not pd.api.types.is_integer_dtype(frame["run"]):
             raise fail("its column 'run' must hold integers")
         for name in ["t", "omega", *meta["metrics"]]:

@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
-import pandas as pd
 
 from ._errors import ArgumentError
 from ._results_file import csv_writer, marker, parquet_writer, write_atomically
 from ._results_file import read as read_results
 
 if TYPE_CHECKING:
+    import pandas as pd
     from matplotlib.axes import Axes
 
     from ._experiment import Experiment, RunRecord
@@ -87,6 +87,8 @@ class ExperimentResults:
         for name in names:
             cols[name] = _concat([r.metrics[name] for r in ordered])
         description = {**description, "metrics": names}
+        import pandas as pd  # slow to import: only once a table is made
+
         return cls(description, pd.DataFrame(cols), len(ordered))
 
     # -- the data ----------------------------------------------------------------------
@@ -146,6 +148,8 @@ class ExperimentResults:
         columns = [*keys, "runs", "t"] + [
             f"{n}_{s}" for n in ("omega", *self.metrics) for s in ("mean", "ci")
         ]
+        import pandas as pd
+
         return pd.DataFrame(rows, columns=columns)
 
     def experiment(self) -> Experiment:

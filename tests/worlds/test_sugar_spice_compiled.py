@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import npolitics as npl
-from worlds.sugar_spice import _compiled, find_attractors, sugar_spice
+from worlds.sugar_spice import _compiled, _numba, find_attractors, sugar_spice
 
 needs_numba = pytest.mark.skipif(
     not _compiled.AVAILABLE, reason="numba is not installed (pip install 'npolitics[fast]')"
@@ -36,7 +36,7 @@ def _scrambled(world: npl.World, seed: int) -> npl.World:
 
 def test_without_numba_compiled_is_refused_naming_the_extra(monkeypatch: Any) -> None:
     """No numba: implementation='compiled' is a ParameterError that says what to install."""
-    monkeypatch.setattr(_compiled, "AVAILABLE", False)
+    monkeypatch.setattr(_numba, "AVAILABLE", False)
     with pytest.raises(npl.ParameterError, match=r"npolitics\[fast\]"):
         sugar_spice(seed=0, implementation="compiled")
 

@@ -23,7 +23,7 @@ import numpy.typing as npt
 
 import npolitics as npl
 
-from . import _compiled
+from . import _numba
 from ._codes import FIRST, STATES, codes_from_q
 
 IntArray = npt.NDArray[np.int64]
@@ -143,8 +143,8 @@ class Traders(npl.Population):
             raise npl.ParameterError(
                 f"implementation must be 'numpy' or 'compiled', got {self.implementation!r}"
             )
-        if self.implementation == "compiled" and not _compiled.AVAILABLE:
-            raise npl.ParameterError(_compiled.HINT)
+        if self.implementation == "compiled" and not _numba.AVAILABLE:
+            raise npl.ParameterError(_numba.HINT)
         self.table = np.ascontiguousarray(self.table, dtype=np.float64).reshape(-1)
         self.explorer = Exploration(self.exploration)
         slots = (max(self.known_partners, 1), self.n)
@@ -221,7 +221,7 @@ class Traders(npl.Population):
                 "(experiment=attractors)"
             )
         moves = np.empty(to.size, np.int64)
-        _compiled.play(
+        _kernels().play(
             self.q,
             self.partner,
             self.last,
@@ -255,7 +255,7 @@ class Traders(npl.Population):
     def outcome(self, batch: npl.Batch[Outcome], ctx: npl.Context) -> None:
         """Learn: Q(s, a) += α·(r + γ·max Q(s′) − Q(s, a)); remember the moves; tally payoff."""
         if self.implementation == "compiled":
-            _compiled.learn(
+            _kernels().learn(
                 self.q,
                 self.partner,
                 self.last,
@@ -405,3 +405,10 @@ class Matchmaker(npl.Population):
     def grow(self, m: npl.Batch[npl.Tick], ctx: npl.Context) -> None:
         """One more agent joins the society (experiment 2), until all ``traders`` have."""
         self.active = min(self.traders, self.active + 1)
+
+
+def _kernels() -> Any:
+    """The compiled kernels, imported with numba on first use."""
+    from . import _compiled
+
+    return _compiled

@@ -17,13 +17,15 @@ a pair that looked settled for shorter windows changed later.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from ._codes import check_code
 from ._spec import sugar_spice
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def find_attractors(
@@ -109,6 +111,8 @@ def find_attractors(
         if t >= min_encounters and np.all(t - last_change >= window):
             break
     span = (len(totals) - 1) * check_every
+    import pandas as pd  # slow to import: not for a world that is only built or refused
+
     per_run = pd.DataFrame(
         {
             "policy_a": pairs // base,

@@ -28,16 +28,14 @@ from __future__ import annotations
 
 from typing import Any
 
-try:
-    import numba
-except ImportError:  # pragma: no cover - exercised only without numba
-    numba = None  # type: ignore[assignment]
+from ._numba import AVAILABLE, HINT
 
-AVAILABLE = numba is not None
-"""Whether numba is installed, so ``implementation="compiled"`` can run."""
+if AVAILABLE:
+    import numba
+
+__all__ = ["AVAILABLE", "HINT", "learn", "play"]
 
 FIRST = 4
-HINT = "implementation='compiled' needs numba: pip install 'npolitics[fast]' (or pip install numba)"
 
 
 def _njit(fn: Any) -> Any:

@@ -9,7 +9,7 @@ import numpy as np
 
 import npolitics as npl
 
-from . import _compiled
+from . import _numba
 from ._agents import MAX_PARTNERS, Matchmaker, Traders
 from ._codes import PAYOFF, check_code, evaluate, payoff_table
 
@@ -85,8 +85,8 @@ class Params:
         if self.initial_a >= 0:
             check_code(self.initial_a, self.memory, name="initial_a")
             check_code(self.initial_b, self.memory, name="initial_b")
-        if self.implementation == "compiled" and not _compiled.AVAILABLE:
-            raise npl.ParameterError(_compiled.HINT)
+        if self.implementation == "compiled" and not _numba.AVAILABLE:
+            raise npl.ParameterError(_numba.HINT)
         if self.rounds > 1 and (
             self.implementation != "compiled" or self.experiment != "attractors"
         ):
