@@ -187,8 +187,8 @@ def test_ctrl_c_keeps_the_finished_runs_in_the_output_file(tmp_path: Path) -> No
     """SIGINT to the whole process group (as a terminal's Ctrl-C): exit 130, runs kept."""
     out = tmp_path / "r.csv"
     argv = [
-        sys.executable, "-m", "npolitics._cli", "run", COINS, "-p", "pause=0.05",
-        "--steps", "20", "--runs", "30", "--backend", "processes", "--workers", "2",
+        sys.executable, "-m", "npolitics._cli", "run", COINS, "-p", "pause=0.02",
+        "--steps", "20", "--runs", "60", "--backend", "processes", "--workers", "2",
         "--out", str(out),
     ]  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(TESTS)}
@@ -196,14 +196,14 @@ def test_ctrl_c_keeps_the_finished_runs_in_the_output_file(tmp_path: Path) -> No
         argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         start_new_session=True,
     )  # fmt: skip
-    time.sleep(8)  # long enough for some runs (1 s each) to finish, far from all 30
+    time.sleep(5)  # long enough for some runs (0.4 s each) to finish, far from all 60
     os.killpg(proc.pid, signal.SIGINT)
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stderr
     assert "Traceback" not in stderr
     kept = npl.load_results(out)
-    assert 0 < kept.done < 30
-    assert f"interrupted after {kept.done} of 30 runs" in stderr
+    assert 0 < kept.done < 60
+    assert f"interrupted after {kept.done} of 60 runs" in stderr
     # what was kept is exactly those runs of the experiment, rerun here from their seeds
     exp = kept.experiment()
     done = set(kept.frame()["run"])

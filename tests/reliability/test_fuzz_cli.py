@@ -298,7 +298,7 @@ def _fuzz(folder: Path, data: st.DataObject) -> None:
 EXAMPLES = int(os.environ.get("NPOLITICS_FUZZ_EXAMPLES", "60"))
 
 #: Examples of the slow profile (``-m slow``).
-SLOW_EXAMPLES = int(os.environ.get("NPOLITICS_FUZZ_SLOW_EXAMPLES", "600"))
+SLOW_EXAMPLES = int(os.environ.get("NPOLITICS_FUZZ_SLOW_EXAMPLES", "300"))
 
 _FUZZ = {
     "deadline": None,
