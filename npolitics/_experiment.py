@@ -405,9 +405,10 @@ class Experiment:
         (``world_sample_every``, None for a world with no clock sampled at each run's first
         and last instants).
         """
+        world = self._first_world()
         facts = {
-            "headline": self.headline(),
-            "world_sample_every": self._first_world().sample_every,
+            "headline": self._headline(world),
+            "world_sample_every": world.sample_every,
         }
         return ExperimentResults.from_records({**self.describe(), **facts}, self.points(), records)
 
@@ -474,7 +475,9 @@ class Experiment:
 
     def headline(self) -> str:
         """The metric plots and summaries show first: the world's headline if kept, else Ω."""
-        world = self._first_world()
+        return self._headline(self._first_world())
+
+    def _headline(self, world: World) -> str:
         kept = world.metrics if self.keep is None else self.keep
         return world.headline if world.headline in kept else "omega"
 
