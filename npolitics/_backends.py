@@ -236,25 +236,25 @@ def dask_client(backend: Any, workers: int | None, timeout: float) -> Iterator[A
         yield backend  # the caller's Client: theirs to close
         return
     if backend == "dask":
-        with _children_ignore_sigint() as held, _quiet("distributed"):
-            cluster = distributed.LocalCluster(
-                n_workers=free_cores() if workers is None else workers,
-                threads_per_worker=1,
-                processes=True,
-                # Dask's dashboard is not ours to open; a free loopback port keeps two
-                # clusters (parallel tests, two experiments) from fighting over 8787.
-                dashboard_address="127.0.0.1:0",
-                # Its errors reach the caller as exceptions (a task whose workers keep dying:
-                # one BackendError); logged as well, they would be a second report.
-                silence_logs=logging.CRITICAL,
-            )
-        # The client's own notes (a connection re-established after a worker died) are not
-        # the user's business either, while the cluster lives and as it closes.
-        with _quiet("distributed"), cluster:
-            for signum in held:  # now that the cluster will be closed on the way out
-                signal.raise_signal(signum)
-            with distributed.Client(cluster) as client:
-                yield client
+        # Its errors reach the caller as exceptions (a task whose workers keep dying: one
+        # WorkerLostError); logged as well, they would be a second report, and the client's
+        # notes (a connection re-established after a worker died) are not the user's either.
+        with _quiet("distributed"):
+            with _children_ignore_sigint() as held:
+                cluster = distributed.LocalCluster(
+                    n_workers=free_cores() if workers is None else workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    # Dask's dashboard is not ours to open; a free loopback port keeps two
+                    # clusters (parallel tests, two experiments) from fighting over 8787.
+                    dashboard_address="127.0.0.1:0",
+                    silence_logs=logging.CRITICAL,
+                )
+            with cluster:
+                for signum in held:  # now that the cluster will be closed on the way out
+                    signal.raise_signal(signum)
+                with distributed.Client(cluster) as client:
+                    yield client
         return
     try:
         client = distributed.Client(backend, timeout=timeout)
