@@ -54,6 +54,7 @@ from ._registry import world_names as world_names
 from ._results import Results as Results
 from ._results_file import ResultsFileError as ResultsFileError
 from ._runtime import Observation as Observation
+from ._stop import Threshold as Threshold
 from ._sweep_results import ExperimentResults as ExperimentResults
 from ._sweep_results import load_results as load_results
 from ._view import BarsView as BarsView
@@ -106,6 +107,7 @@ __all__ = [
     "Snapshot",
     "StalledError",
     "StopConditionError",
+    "Threshold",
     "Tick",
     "UnknownAgentError",
     "UnknownChannelError",

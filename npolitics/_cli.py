@@ -133,6 +133,19 @@ def _run_arguments(run: argparse.ArgumentParser) -> None:
         help="time between samples (default: the world's; every tick for a world with a "
         "clock, each run's first and last instants for one without)",
     )
+    run.add_argument(
+        "--stop",
+        default=None,
+        metavar="COND",
+        help="end each run at the first instant where COND holds: 'metric OP number' "
+        "(OP one of <, <=, >, >=; e.g. 'score>=0.99', or 'omega>100') or module:function "
+        "(default: the world's own condition, if any)",
+    )
+    run.add_argument(
+        "--common-random-numbers",
+        action="store_true",
+        help="run r of every parameter point gets the same seed (paired comparisons)",
+    )
     _output_options(run)
     run.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -398,6 +411,8 @@ def _experiment(args: argparse.Namespace) -> Experiment:
         seed=args.seed,
         keep=keep,
         sample_every=args.sample_every,
+        common_random_numbers=args.common_random_numbers,
+        stop=args.stop,
     )
 
 
@@ -468,6 +483,10 @@ def _print_summary(res: ExperimentResults) -> None:
     if ends.min() != ends.max():  # runs that stopped where the world's condition held
         at = f"t={_fmt(ends.min())}…{_fmt(ends.max())}"
     print(f"{world}: values at each run's last instant ({at}), mean ± 95 % CI over runs")
+    stop = res.description.get("stop_name")
+    if stop is not None:
+        stopped = res.stops()["stopped"]
+        print(f"stop condition {stop}: held in {int(stopped.sum())} of {len(stopped)} runs")
     print("  ".join(h.rjust(w) for h, w in zip(header, widths, strict=True)))
     for cells in rows:
         print("  ".join(c.rjust(w) for c, w in zip(cells, widths, strict=True)))
@@ -510,9 +529,10 @@ def _show(args: argparse.Namespace) -> int:
     d = res.description
     horizon = f"steps={d['steps']}" if d["steps"] is not None else f"until={d['until']}"
     status = "" if res.complete else " (partial: the run was interrupted)"
+    crn = ", common random numbers" if d.get("common_random_numbers") else ""
     print(
         f"{args.file}: world {d['world_name']!r}, params {d['params']}, "
-        f"{res.done} of {res.expected} runs{status}, {horizon}, seed {d['seed']}"
+        f"{res.done} of {res.expected} runs{status}, {horizon}, seed {d['seed']}{crn}"
     )
     _print_summary(res)
     if plot is not None and res.done:

@@ -3,7 +3,11 @@
 Each (point, run) has its own seed: the child of ``SeedSequence(seed)`` whose spawn key is a
 hash of the point's complete parameter values and the run number. The seed therefore does
 not depend on the backend, the number of workers, the order in which runs finish, or on which
-other points are in the grid: re-running one point alone gives its runs bit for bit.
+other points are in the grid: re-running one point alone gives its runs bit for bit. With
+common random numbers, run r of every point has the same seed, the child ``(r,)``, so points
+can be compared run by run (paired).
+A stop condition (see ``_stop``) travels with every task; each run's record says at which
+instant it stopped.
 Workers receive small task descriptions (world name, parameters, seed, horizon) and build
 the world themselves; only Ω and the kept metrics at the sample times come back.
 """
@@ -35,6 +39,15 @@ from ._limits import Limits, format_count, results_bytes
 from ._progress import progress
 from ._registry import UnknownWorldError, WorldSpec, load_world
 from ._results import TimeArray
+from ._stop import (
+    Stop,
+    Threshold,
+    Watch,
+    check_travels,
+    stop_condition,
+    stop_name,
+    stop_reference,
+)
 from ._sweep_results import ExperimentResults
 
 if TYPE_CHECKING:
@@ -107,6 +120,7 @@ class Task:
     until: float | None
     keep: tuple[str, ...] | None
     sample_every: float | None
+    stop: Stop | None = None
 
     def __str__(self) -> str:
         """One line naming the run, for errors: point, run, parameters and seed."""
@@ -121,13 +135,15 @@ class Task:
 
 @attrs.frozen(eq=False)
 class RunRecord:
-    """What one run sends back: sample times, Ω and the kept metrics."""
+    """What one run sends back: sample times, Ω and the kept metrics, and the instant at
+    which its stop condition held (``stopped``; None for a run that reached its horizon)."""
 
     point: int
     run: int
     t: TimeArray
     omega: FloatArray
     metrics: Mapping[str, FloatArray]
+    stopped: Any = None
 
 
 def run_task(task: Task) -> RunRecord:
@@ -136,11 +152,16 @@ def run_task(task: Task) -> RunRecord:
     world = spec(seed=task.seed, **task.params)
     if task.sample_every is not None:
         world.sampling(every=task.sample_every)
+    # The experiment's stop condition, else the world's own: watched, to say where it held.
+    stop = task.stop if task.stop is not None else world._stop
+    watch = None if stop is None else Watch(stop)
     # No rollback: a failed run's world is thrown away, so its snapshot would be wasted
     # work (and a world sent by value cannot be pickled by reference for one).
-    res = world.run(task.steps, until=task.until, rollback=False)
+    res = world.run(task.steps, until=task.until, stop=watch, rollback=False)
     names = world.metrics if task.keep is None else task.keep
-    return RunRecord(task.point, task.run, res.t, res.omega, {k: res.metrics[k] for k in names})
+    metrics = {k: res.metrics[k] for k in names}
+    stopped = None if watch is None else watch.at
+    return RunRecord(task.point, task.run, res.t, res.omega, metrics, stopped)
 
 
 def point_key(values: Mapping[str, Any]) -> int:
@@ -171,6 +192,14 @@ class Experiment:
     horizon of every run. ``keep`` names the metrics to keep (default: all; Ω is always
     kept) and ``sample_every`` overrides the world's sampling period (samples at 0,
     ``sample_every``, …), so large experiments hold only what is asked for.
+
+    ``common_random_numbers=True`` gives run r of every point the same seed (see
+    :meth:`seed_sequence`), so differences between points are paired run by run.
+    ``stop`` ends each run at the first instant where it holds, in place of the world's own
+    condition: an :class:`~npolitics.Threshold` (or its text, ``"score >= 0.99"``), a function
+    of the world, or a function's reference ``"module:function"``. To reach processes or
+    Dask workers it must pickle (a threshold, or a function at the top level of a module);
+    :meth:`ExperimentResults.stops` says where each run stopped.
     """
 
     world: WorldLike
@@ -181,6 +210,8 @@ class Experiment:
     seed: int
     keep: tuple[str, ...] | None
     sample_every: float | None
+    common_random_numbers: bool
+    stop: Stop | None
     spec: WorldSpec[Any] = attrs.field(repr=False)
     swept: tuple[str, ...] = attrs.field(repr=False)
     _points: tuple[Mapping[str, Any], ...] = attrs.field(repr=False)
@@ -197,6 +228,8 @@ class Experiment:
         seed: int | None = 0,
         keep: Sequence[str] | None = None,
         sample_every: float | None = None,
+        common_random_numbers: bool = False,
+        stop: Stop | str | None = None,
     ) -> None:
         spec = resolve_world(world)
         params = dict(params or {})
@@ -232,6 +265,11 @@ class Experiment:
             and sample_every > 0
         ):
             raise ArgumentError(f"sample_every must be a finite number > 0, got {sample_every!r}")
+        if not isinstance(common_random_numbers, bool | np.bool_):
+            raise ArgumentError(
+                f"common_random_numbers must be True or False, got {common_random_numbers!r}"
+            )
+        condition = stop_condition(stop)
         if isinstance(keep, str):
             keep = (keep,)
         swept = tuple(k for k, v in params.items() if _is_sweep(v))
@@ -265,6 +303,8 @@ class Experiment:
             seed=int(seed),
             keep=None if keep is None else tuple(keep),
             sample_every=sample_every,
+            common_random_numbers=bool(common_random_numbers),
+            stop=condition,
             spec=spec,
             swept=swept,
             points=points,
@@ -281,7 +321,14 @@ class Experiment:
         return [dict(p) for p in self._points]
 
     def seed_sequence(self, point: int, run: int) -> np.random.SeedSequence:
-        """The seed of run ``run`` of point ``point``: a child of ``SeedSequence(seed)``."""
+        """The seed of run ``run`` of point ``point``: a child of ``SeedSequence(seed)``.
+
+        Its spawn key is ``(key, run)``, ``key`` a hash of the point's complete parameter
+        values; with common random numbers it is ``(run,)`` whatever the point, the same
+        seed as ``SeedSequence(seed).spawn(runs)[run]``.
+        """
+        if self.common_random_numbers:
+            return np.random.SeedSequence(self.seed, spawn_key=(run,))
         return np.random.SeedSequence(self.seed, spawn_key=(self._keys[point], run))
 
     def tasks(self, *, by_value: bool = False) -> Iterator[Task]:
@@ -306,6 +353,7 @@ class Experiment:
                     until=self.until,
                     keep=self.keep,
                     sample_every=self.sample_every,
+                    stop=self.stop,
                 )
 
     def check(
@@ -315,7 +363,8 @@ class Experiment:
         :class:`~npolitics.Limits` allow; return the number of workers to start.
 
         Checks the backend, ``workers`` (an integer ≥ 1, at most ``NPOLITICS_MAX_WORKERS``),
-        ``timeout`` (finite seconds > 0), the kept metrics, each run's samples and clock
+        ``timeout`` (finite seconds > 0), the kept metrics, the stop condition (a threshold's
+        metric; that it pickles for the backend's workers), each run's samples and clock
         instants (from the first point's world, built for it: its memory was estimated
         first), and the memory of every run's record together. A local pool never starts more
         workers than there are runs. :meth:`run` and :meth:`stream` call it.
@@ -337,6 +386,10 @@ class Experiment:
             limits.check_workers(int(workers), f"backend {backend!r} with workers={workers}")
         world = self._first_world()
         kept = self._kept(world)
+        if isinstance(self.stop, Threshold):
+            self.stop.check(world)
+        if self.stop is not None:
+            check_travels(self.stop, backend)
         if self.sample_every is not None:
             world.sampling(every=self.sample_every)
         horizon = world._horizon(self.steps, self.until)
@@ -426,6 +479,9 @@ class Experiment:
             "seed": self.seed,
             "keep": None if self.keep is None else list(self.keep),
             "sample_every": self.sample_every,
+            "common_random_numbers": self.common_random_numbers,
+            "stop": stop_reference(self.stop),
+            "stop_name": stop_name(self.stop),
             "expected": self.size,
         }
 
@@ -436,6 +492,12 @@ class Experiment:
             raise ArgumentError(
                 f"these results name world {description.get('world_name')!r} but no importable "
                 "reference to it; build the Experiment with the WorldSpec itself"
+            )
+        if description.get("stop") is None and description.get("stop_name") is not None:
+            raise ArgumentError(
+                f"these results were stopped by {description['stop_name']}, which has no "
+                "importable reference (a lambda or a local function); build the Experiment "
+                "with stop= that function itself"
             )
         swept = set(description.get("swept", ()))
         # JSON wrote tuples as lists: only the swept parameters are lists.
@@ -452,6 +514,8 @@ class Experiment:
             seed=description["seed"],
             keep=description["keep"],
             sample_every=description["sample_every"],
+            common_random_numbers=description.get("common_random_numbers", False),
+            stop=description.get("stop"),
         )
 
     def metrics(self) -> tuple[str, ...]:

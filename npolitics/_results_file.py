@@ -212,6 +212,13 @@ def _is_names(v: Any) -> bool:
     return isinstance(v, list) and all(isinstance(x, str) for x in v)
 
 
+def _is_stops(v: Any) -> bool:
+    return isinstance(v, list) and all(
+        isinstance(x, list) and len(x) == 2 and _is_int(x[0]) and x[0] >= 0 and _is_number(x[1])
+        for x in v
+    )
+
+
 # key: (what it must be, the test). The keys every results file's description holds.
 _REQUIRED: Mapping[str, tuple[str, Callable[[Any], bool]]] = {
     "world": ("a world reference (string) or null", lambda v: v is None or isinstance(v, str)),
@@ -237,6 +244,16 @@ _REQUIRED: Mapping[str, tuple[str, Callable[[Any], bool]]] = {
 _OPTIONAL: Mapping[str, tuple[str, Callable[[Any], bool]]] = {
     "headline": ("a metric name", lambda v: isinstance(v, str)),
     "world_sample_every": ("a number > 0 or null", lambda v: v is None or _is_number(v)),
+    "common_random_numbers": ("true or false", lambda v: isinstance(v, bool)),
+    "stop": (
+        "a stop condition's reference (string) or null",
+        lambda v: v is None or isinstance(v, str),
+    ),
+    "stop_name": (
+        "a stop condition's name (string) or null",
+        lambda v: v is None or isinstance(v, str),
+    ),
+    "stopped": ("a list of [run index, time] pairs", lambda v: _is_stops(v)),
 }
 
 
@@ -297,6 +314,9 @@ def check(meta: Any, frame: pd.DataFrame, path: Path | str) -> None:
     runs = frame.groupby([*meta["swept"], "run"], dropna=False).ngroups if len(frame) else 0
     if runs != done:
         raise fail(f"its table holds {runs} runs where its description says {done}")
+    beyond = [k for k, _ in meta.get("stopped", ()) if k >= done]
+    if beyond:
+        raise fail(f"its 'stopped' names run {beyond[0]}, but the table holds {done} runs")
 
 
 def _names(names: list[str]) -> str:

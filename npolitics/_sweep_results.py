@@ -57,7 +57,8 @@ class ExperimentResults:
 
     ``description`` holds the world, parameters, runs, horizon, seed, kept metrics and
     sampling (see ``Experiment.describe``); ``done`` of ``expected`` runs are present (fewer
-    after an interrupt).
+    after an interrupt). Its ``stopped`` lists the runs a stop condition ended, as
+    ``[k, t]``: the k-th run of the table (in its order) stopped at instant t.
     """
 
     description: Mapping[str, Any]
@@ -86,7 +87,8 @@ class ExperimentResults:
         cols["omega"] = _concat([r.omega for r in ordered])
         for name in names:
             cols[name] = _concat([r.metrics[name] for r in ordered])
-        description = {**description, "metrics": names}
+        stopped = [[k, _plain(r.stopped)] for k, r in enumerate(ordered) if r.stopped is not None]
+        description = {**description, "metrics": names, "stopped": stopped}
         import pandas as pd  # slow to import: only once a table is made
 
         return cls(description, pd.DataFrame(cols), len(ordered))
@@ -128,24 +130,48 @@ class ExperimentResults:
         keys = [*self.swept, "run"]
         return self.table.groupby(keys, sort=False).tail(1).reset_index(drop=True)
 
+    def stops(self) -> pd.DataFrame:
+        """One row per run, in the table's order: the swept parameters, ``run``, ``stopped``
+        (whether a stop condition ended it: the experiment's or the world's own) and ``t``,
+        the instant at which it did (NaN for a run that reached its horizon). A stopped run's
+        last sample is at that instant."""
+        table = self.table
+        ends = np.flatnonzero(_run_ends(table, self.swept))
+        frame = table.iloc[ends][[*self.swept, "run"]].reset_index(drop=True)
+        at = np.full(len(frame), np.nan)
+        for k, t in self.description.get("stopped", ()):
+            at[k] = t
+        frame["stopped"] = ~np.isnan(at)
+        frame["t"] = at
+        return frame
+
     def summary(self) -> pd.DataFrame:
         """Per point, the mean and 95 % confidence half-width of the final Ω and metrics.
 
         Columns: the swept parameters, ``runs``, ``t`` (the final time), then
-        ``<name>_mean`` and ``<name>_ci`` for ``omega`` and each metric (mean ± ci).
+        ``<name>_mean`` and ``<name>_ci`` for ``omega`` and each metric (mean ± ci). An
+        experiment with a stop condition adds ``stopped`` after ``runs``: how many of the
+        point's runs it ended (:meth:`stops` says when).
         """
         final = self.final()
         keys = list(self.swept)
         groups = final.groupby(keys, sort=False) if keys else [((), final)]
+        with_stop = self.description.get("stop_name") is not None
+        if with_stop:
+            stops = self.stops()
+            parts = stops.groupby(keys, sort=False) if keys else [((), stops)]
+            stopped = {key: int(part["stopped"].sum()) for key, part in parts}
         rows = []
         for key, group in groups:
             row: dict[str, Any] = dict(zip(keys, key, strict=True))
             row["runs"] = len(group)
+            if with_stop:
+                row["stopped"] = stopped[key]
             row["t"] = float(group["t"].max())
             for name in ("omega", *self.metrics):
                 row[f"{name}_mean"], row[f"{name}_ci"] = mean_ci(group[name].to_numpy(float))
             rows.append(row)
-        columns = [*keys, "runs", "t"] + [
+        columns = [*keys, "runs", *(["stopped"] if with_stop else []), "t"] + [
             f"{n}_{s}" for n in ("omega", *self.metrics) for s in ("mean", "ci")
         ]
         import pandas as pd
@@ -233,6 +259,25 @@ class ExperimentResults:
             f"<ExperimentResults {self.description.get('world_name')!r}: {self.done} of "
             f"{self.expected} runs, {len(self.table)} rows>"
         )
+
+
+def _run_ends(table: pd.DataFrame, swept: Sequence[str]) -> np.ndarray[Any, Any]:
+    """Whether each row is its run's last: the next row is another run (another run number
+    or swept value, or time starts over) or there is none."""
+    n = len(table)
+    last = np.ones(n, bool)
+    if n > 1:
+        t = table["t"].to_numpy()
+        new = t[1:] <= t[:-1]
+        for name in ("run", *swept):
+            column = table[name].to_numpy()
+            new |= column[1:] != column[:-1]
+        last[:-1] = new
+    return last
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _concat(parts: list[np.ndarray[Any, Any]]) -> np.ndarray[Any, Any]:

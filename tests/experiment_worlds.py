@@ -56,6 +56,11 @@ def coins(p: CoinParams, world: npl.World) -> None:
         world.stop_when(lambda w: bool(crowd.heads.max() >= p.stop_at))
 
 
+def after_four(world: npl.World) -> bool:
+    """A stop condition that pickles by reference: the run has reached t = 4."""
+    return bool(world.now >= 4)
+
+
 @attrs.frozen
 class Arrival:
     """A customer at the desk."""
