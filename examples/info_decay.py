@@ -17,7 +17,7 @@ from worlds.info_decay import plot_sweep, summarise, sweep_modes
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="the info-decay mode × learning sweep")
-    parser.add_argument("--runs", type=int, default=5, help="runs per cell (seeds 1, 2, …)")
+    parser.add_argument("--runs", type=int, default=5, help="runs per cell (run r shares its seed)")
     parser.add_argument("--until", type=float, default=300.0, help="simulated seconds")
     parser.add_argument("--plot", help="save the figure here (e.g. info_decay.png)")
     args = parser.parse_args()

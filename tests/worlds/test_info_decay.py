@@ -451,13 +451,43 @@ def test_an_async_digest_gives_the_results_of_the_instant_one() -> None:
 
 def test_sweep_covers_mode_by_learning() -> None:
     """One call runs every mode × learning cell; the summary pairs self and social by run."""
-    frame = sweep_modes(runs=2, until=20, knowledge_agents=4, snippets=20, subjects=20)
+    frame = sweep_modes(
+        runs=2, until=20, knowledge_agents=4, snippets=20, subjects=20, backend="serial"
+    )
+    assert list(frame.columns) == [
+        "mode", "learning", "run", "t", "omega", "visible", "pool", "appearances",
+        "expirations", "score", "snippets",
+    ]  # fmt: skip
     cells = frame.groupby(["mode", "learning"])["run"].nunique()
     assert len(cells) == 6
     assert (cells == 2).all()
+    assert (frame["snippets"] == 20).all()
     table = summarise(frame)
     assert list(table["mode"]) == ["static", "decay", "dynamic_pool"]
     assert (table["gain"] >= 0).all()  # telling only adds (see the coupling test)
+
+
+def test_sweep_runs_share_their_draws_across_cells() -> None:
+    """The sweep is an experiment with common random numbers: run r of every cell is the
+    world's own run from the seed ``SeedSequence(seed).spawn(runs)[r]``, so self and social
+    run r see the same environment and walks, and social knows at least as much at every
+    sample (a paired comparison)."""
+    params = {"knowledge_agents": 6, "snippets": 30, "subjects": 30}
+    frame = sweep_modes(modes=("decay",), runs=2, until=40, seed=3, backend="serial", **params)
+    seeds = np.random.SeedSequence(3).spawn(2)
+    for how in ("self", "social"):
+        for r in range(2):
+            own = info_decay(seed=seeds[r], mode="decay", learning=how, **params).run(until=40)
+            cell = frame[(frame["learning"] == how) & (frame["run"] == r)]
+            pd.testing.assert_frame_equal(
+                cell.drop(columns=["mode", "learning", "run", "snippets"]).reset_index(drop=True),
+                own.frame(),
+                check_exact=True,
+            )
+    alone, told = (frame[frame["learning"] == how] for how in ("self", "social"))
+    for column in ("visible", "appearances", "expirations"):  # one environment
+        assert alone[column].to_numpy().tolist() == told[column].to_numpy().tolist()
+    assert (told["score"].to_numpy() >= alone["score"].to_numpy()).all()
 
 
 def test_the_map_view_shows_visible_subjects_and_agents() -> None:

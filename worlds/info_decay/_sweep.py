@@ -2,8 +2,10 @@
 change as information decays and churns? ``sweep_modes`` runs mode × learning; ``plot_sweep``
 draws the answer.
 
-Self and social runs with the same seed share every random draw (the environment, the
-walks): they differ only by the telling, so their difference is a paired comparison.
+The sweep is one ``npl.Experiment`` with common random numbers: run r of every cell has the
+same seed, so self and social runs with one run number share every random draw (the
+environment, the walks) and differ only by the telling; their difference is a paired
+comparison.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._world import LEARNING, MODES, make_world
+import npolitics as npl
+
+from ._world import LEARNING, MODES, info_decay
 
 
 def sweep_modes(
@@ -25,28 +29,33 @@ def sweep_modes(
     runs: int = 5,
     until: float = 300.0,
     seed: int = 1,
+    backend: Any = None,
+    workers: int | None = None,
+    quiet: bool = True,
     **params: Any,
 ) -> pd.DataFrame:
     """Run every (mode, learning) pair ``runs`` times to time ``until``.
 
-    Run r uses seed ``seed + r`` in every cell. Returns one row per sample: columns
-    ``mode``, ``learning``, ``run``, then the run's frame (``t``, ``omega``, metrics), and
-    ``snippets`` (S, for normalising).
+    One ``npl.Experiment`` of ``info-decay`` over mode × learning with common random
+    numbers: run r of every cell has the seed ``SeedSequence(seed).spawn(runs)[r]``.
+    ``params`` are the world's other parameters; ``backend`` and ``workers`` are the
+    experiment's (default: processes when more than one core is free), and ``quiet=False``
+    shows its progress bar. Returns one row per sample: columns ``mode``, ``learning``,
+    ``run``, then the run's frame (``t``, ``omega``, metrics), and ``snippets`` (S, for
+    normalising).
     """
-    if runs < 1:
-        raise ValueError(f"runs must be ≥ 1, got {runs}")
-    frames = []
-    for mode in modes:
-        for how in learning:
-            for r in range(runs):
-                world = make_world(seed=seed + r, mode=mode, learning=how, **params)
-                frame = world.run(until=until).frame()
-                frame["snippets"] = world.params.snippets
-                frame.insert(0, "run", r)
-                frame.insert(0, "learning", how)
-                frame.insert(0, "mode", mode)
-                frames.append(frame)
-    return pd.concat(frames, ignore_index=True)
+    exp = npl.Experiment(
+        info_decay,
+        {**params, "mode": list(modes), "learning": list(learning)},
+        runs=runs,
+        until=until,
+        seed=seed,
+        common_random_numbers=True,
+    )
+    frame = exp.run(backend, workers=workers, quiet=quiet).frame()
+    rest = [c for c in frame.columns if c not in ("mode", "learning", "run")]
+    snippets = info_decay.validate(exp.points()[0]).snippets
+    return frame[["mode", "learning", "run", *rest]].assign(snippets=snippets)
 
 
 def summarise(frame: pd.DataFrame) -> pd.DataFrame:
