@@ -12,6 +12,8 @@ from ._backends import WorkerLostError as WorkerLostError
 from ._channel import Channel as Channel
 from ._channel import channel as channel
 from ._channel import channels as channels
+from ._compiled import jit as jit
+from ._compiled import send as send
 from ._context import Context as Context
 from ._errors import ArgumentError as ArgumentError
 from ._errors import CostError as CostError
@@ -123,9 +125,11 @@ __all__ = [
     "channel",
     "channels",
     "column",
+    "jit",
     "load_results",
     "load_world",
     "param",
+    "send",
     "world",
     "world_names",
 ]

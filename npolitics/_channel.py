@@ -14,6 +14,7 @@ from typing import Any, TypeVar, overload
 
 import attrs
 
+from ._compiled import Rule, check_rule, rule_message_type
 from ._errors import DefinitionError
 from ._message import Batch, message_fields
 
@@ -30,6 +31,13 @@ class Channel:
     accepts: type
     handler: Callable[..., Any] = attrs.field(repr=False)
     is_async: bool = False
+    #: A compiled channel's per-message rule and outboxes (None: an ordinary handler).
+    rule: Rule | None = attrs.field(default=None, repr=False)
+
+    @property
+    def compiled(self) -> bool:
+        """Whether this channel is a compiled rule (``@channel(compiled=True)``)."""
+        return self.rule is not None
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -41,26 +49,51 @@ class Channel:
 class _Mark:
     name: str | None
     accepts: type | None
+    compiled: bool = False
+    sends: Any = None
 
 
 @overload
 def channel(fn: F, /) -> F: ...
 @overload
-def channel(*, name: str | None = None, accepts: type | None = None) -> Callable[[F], F]: ...
+def channel(
+    *,
+    name: str | None = None,
+    accepts: type | None = None,
+    compiled: bool = False,
+    sends: Mapping[str, str] | None = None,
+) -> Callable[[F], F]: ...
 
 
 def channel(
-    fn: F | None = None, /, *, name: str | None = None, accepts: type | None = None
+    fn: F | None = None,
+    /,
+    *,
+    name: str | None = None,
+    accepts: type | None = None,
+    compiled: bool = False,
+    sends: Mapping[str, str] | None = None,
 ) -> F | Callable[[F], F]:
     """Mark a method as a channel handler: ``def hear(self, m: Rumour, ctx: Context) -> None``.
 
     The channel takes the method's name unless ``name`` is given, and accepts the type
     annotated on the message parameter (``Batch[Rumour]`` for a population) unless
     ``accepts`` is given. ``async def`` handlers are allowed and run under ``run_async``.
+
+    ``compiled=True`` (populations only) makes the function a per-message *rule*
+    ``rule(s, i, m, ctx, *outboxes)``, run over each batch in batch order and compiled with
+    numba when the run is: ``s`` is the population's state (columns and numbers), ``i`` the
+    agent, ``m`` the message (its type annotated, or ``accepts``), ``ctx`` the time, size and
+    random stream, and one outbox per entry of ``sends`` (outbox name → ``"channel"`` of the
+    same group or ``"group.channel"``), which :func:`npolitics.send` fills.
     """
+    if compiled not in (True, False):
+        raise DefinitionError(f"@channel(compiled=...) takes True or False, got {compiled!r}")
+    if sends is not None and not compiled:
+        raise DefinitionError("@channel(sends=...) is for compiled rules: add compiled=True")
 
     def mark(f: F) -> F:
-        setattr(f, _MARK, _Mark(name, accepts))
+        setattr(f, _MARK, _Mark(name, accepts, bool(compiled), sends))
         return f
 
     return mark(fn) if fn is not None else mark
@@ -76,6 +109,9 @@ def collect_channels(cls: type) -> dict[str, Channel]:
             if not isinstance(mark, _Mark):
                 continue
             name = mark.name or attr
+            if mark.compiled:
+                found[name] = _compiled_channel(cls, name, value, mark)
+                continue
             accepts = mark.accepts or _annotated_message_type(cls, value)
             found[name] = Channel(
                 name=name,
@@ -84,6 +120,28 @@ def collect_channels(cls: type) -> dict[str, Channel]:
                 is_async=inspect.iscoroutinefunction(value),
             )
     return found
+
+
+def _compiled_channel(cls: type, name: str, fn: Callable[..., Any], mark: _Mark) -> Channel:
+    """A compiled channel: its rule, checked, behind a handler that runs it over a batch."""
+    from ._agent import Population
+
+    owner = f"{cls.__qualname__}.{getattr(fn, '__name__', name)}"
+    if not (isinstance(cls, type) and issubclass(cls, Population)):
+        raise DefinitionError(
+            f"compiled channel {owner}: compiled rules belong to populations (npl.Population), "
+            f"not to {cls.__qualname__}"
+        )
+    sends = check_rule(owner, fn, mark.sends)
+    accepts = mark.accepts or rule_message_type(owner, fn)
+    message_fields(accepts)  # raises if it is not an attrs class
+
+    def handler(population: Any, batch: Batch[Any], ctx: Any) -> None:
+        # The kernel holds each group's runner, compiled or not as the run asked.
+        ctx._post.runner(ctx.me.group, name)(population, batch, ctx)
+
+    handler.__qualname__ = owner
+    return Channel(name=name, accepts=accepts, handler=handler, rule=Rule(fn, sends))
 
 
 def _annotated_message_type(cls: type, fn: Callable[..., Any]) -> type:

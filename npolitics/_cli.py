@@ -146,6 +146,20 @@ def _run_arguments(run: argparse.ArgumentParser) -> None:
         action="store_true",
         help="run r of every parameter point gets the same seed (paired comparisons)",
     )
+    strategy = run.add_mutually_exclusive_group()
+    strategy.add_argument(
+        "--compiled",
+        dest="compiled",
+        action="store_true",
+        default=None,
+        help="run compiled channels through numba (default when numba is installed)",
+    )
+    strategy.add_argument(
+        "--interpreted",
+        dest="compiled",
+        action="store_false",
+        help="run compiled channels as plain Python (same seeds, same results; slower)",
+    )
     _output_options(run)
     run.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -413,6 +427,7 @@ def _experiment(args: argparse.Namespace) -> Experiment:
         sample_every=args.sample_every,
         common_random_numbers=args.common_random_numbers,
         stop=args.stop,
+        compiled=args.compiled,
     )
 
 

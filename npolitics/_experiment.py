@@ -34,6 +34,7 @@ from ._backends import (
     free_cores,
     imap_unordered,
 )
+from ._compiled import compiled_mode
 from ._errors import ArgumentError, DefinitionError
 from ._limits import Limits, format_count, results_bytes
 from ._progress import progress
@@ -121,6 +122,7 @@ class Task:
     keep: tuple[str, ...] | None
     sample_every: float | None
     stop: Stop | None = None
+    compiled: bool | None = None  # how compiled channels run: not part of the seed
 
     def __str__(self) -> str:
         """One line naming the run, for errors: point, run, parameters and seed."""
@@ -157,7 +159,9 @@ def run_task(task: Task) -> RunRecord:
     watch = None if stop is None else Watch(stop)
     # No rollback: a failed run's world is thrown away, so its snapshot would be wasted
     # work (and a world sent by value cannot be pickled by reference for one).
-    res = world.run(task.steps, until=task.until, stop=watch, rollback=False)
+    res = world.run(
+        task.steps, until=task.until, stop=watch, rollback=False, compiled=task.compiled
+    )
     names = world.metrics if task.keep is None else task.keep
     metrics = {k: res.metrics[k] for k in names}
     stopped = None if watch is None else watch.at
@@ -200,6 +204,9 @@ class Experiment:
     of the world, or a function's reference ``"module:function"``. To reach processes or
     Dask workers it must pickle (a threshold, or a function at the top level of a module);
     :meth:`ExperimentResults.stops` says where each run stopped.
+
+    ``compiled`` says how the world's compiled channels run (see :meth:`World.run`): it
+    changes neither seeds nor, for integer and boolean state, results.
     """
 
     world: WorldLike
@@ -212,6 +219,7 @@ class Experiment:
     sample_every: float | None
     common_random_numbers: bool
     stop: Stop | None
+    compiled: bool | None
     spec: WorldSpec[Any] = attrs.field(repr=False)
     swept: tuple[str, ...] = attrs.field(repr=False)
     _points: tuple[Mapping[str, Any], ...] = attrs.field(repr=False)
@@ -230,6 +238,7 @@ class Experiment:
         sample_every: float | None = None,
         common_random_numbers: bool = False,
         stop: Stop | str | None = None,
+        compiled: bool | None = None,
     ) -> None:
         spec = resolve_world(world)
         params = dict(params or {})
@@ -305,6 +314,7 @@ class Experiment:
             sample_every=sample_every,
             common_random_numbers=bool(common_random_numbers),
             stop=condition,
+            compiled=None if compiled is None else compiled_mode(compiled),
             spec=spec,
             swept=swept,
             points=points,
@@ -354,6 +364,7 @@ class Experiment:
                     keep=self.keep,
                     sample_every=self.sample_every,
                     stop=self.stop,
+                    compiled=self.compiled,
                 )
 
     def check(

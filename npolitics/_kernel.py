@@ -25,6 +25,7 @@ import numpy as np
 
 from ._agent import Agent, Population
 from ._channel import Channel, channels
+from ._compiled import Runner, compiled_mode, message_layout, resolve_outboxes, state_names
 from ._context import Context
 from ._errors import (
     ArgumentError,
@@ -164,6 +165,9 @@ class Kernel:
         self.instants = 0
         self.delivered = 0
         self.batches = 0
+        #: Whether compiled channels run through numba (None: not decided by a run yet).
+        self.compiled: bool | None = None
+        self.runners: dict[tuple[str, str], Runner] = {}
 
     # -- composition -------------------------------------------------------------------
 
@@ -230,6 +234,50 @@ class Kernel:
     def route_of(self, key: int) -> Route:
         """The route a queue key delivers to (a clock's, for a clock key)."""
         return self.clocks[key].route if key < 0 else self.by_key[key]
+
+    # -- compiled channels -------------------------------------------------------------
+
+    def prepare(self, compiled: bool | None) -> None:
+        """Make ready every compiled channel for a run (``compiled``: through numba, or as
+        Python; None: numba if installed): resolve its outboxes and, compiled, compile it,
+        so a rule that cannot compile or sends nowhere is an error before the run starts."""
+        mode = compiled_mode(compiled)
+        if mode != self.compiled:
+            self.runners.clear()
+            self.compiled = mode
+        for key, runner in list(self.runners.items()):  # a population's fields changed
+            if runner.state_names != state_names(self.groups[key[0]].members):
+                del self.runners[key]
+        for route in self.by_key:
+            if route.channel.rule is not None:
+                runner = self.runner(route.group.name, route.channel.name)
+                if mode and runner.fn is None:
+                    group = route.group
+                    runner.fn = runner.build(group.members, group.context.rng)
+
+    def runner(self, group: str, channel: str) -> Runner:
+        """The runner of compiled channel ``channel`` of ``group`` (made when first asked)."""
+        runner = self.runners.get((group, channel))
+        if runner is not None:
+            return runner
+        g = self.groups[group]
+        if self.compiled is None:
+            self.compiled = compiled_mode(None)
+        route = self.channels[group][channel]
+        rule = route.channel.rule
+        assert rule is not None
+        runner = Runner(
+            self.world,
+            group,
+            channel,
+            rule,
+            message_layout(route.accepts),
+            resolve_outboxes(self.world, group, channel, rule, self.route),
+            state_names(g.members),
+            self.compiled,
+        )
+        self.runners[group, channel] = runner
+        return runner
 
     # -- sending -----------------------------------------------------------------------
 

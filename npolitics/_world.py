@@ -398,6 +398,7 @@ class World:
         stop: Stop | None = None,
         check: bool = False,
         rollback: bool = True,
+        compiled: bool | None = None,
     ) -> Results:
         """Deliver every message due up to the horizon, sampling as declared; return the samples.
 
@@ -410,10 +411,14 @@ class World:
         its last complete instant when a handler raises (by replaying from a checkpoint,
         renewed now and then: see :data:`REPLAY_PER_AGENT`); change agents between runs
         through ``world[name]``, which renews it.
+        ``compiled`` says how compiled channels run: through numba (True), as Python (False),
+        or through numba when it is installed (None); results are the same (see the docs for
+        which are bit-identical), and seeds do not depend on it.
         """
         horizon = self._horizon(steps, until)
         self._refuse_async()
         self._check_cost(horizon)
+        self._kernel.prepare(compiled)
         checkpoint = self._rollback_point() if rollback else None
         recorder = self._start(horizon, stop)
         try:
@@ -434,13 +439,14 @@ class World:
         check: bool = False,
         realtime: float | None = None,
         handler_timeout: float | None = None,
+        compiled: bool | None = None,
     ) -> Results:
         """``run`` under anyio (trio or asyncio): handlers may be ``async def``.
 
         Results equal those of a run where every await returned at once. ``realtime=speed``
         paces simulated time at ``speed`` units per second of the event loop's clock;
-        ``handler_timeout`` (seconds) bounds each async handler. Cancelling stops between
-        instants, leaving the world consistent and resumable.
+        ``handler_timeout`` (seconds) bounds each async handler; ``compiled`` is as for
+        ``run``. Cancelling stops between instants, leaving the world consistent and resumable.
         """
         if realtime is not None and not (realtime > 0 and math.isfinite(realtime)):
             raise ArgumentError(f"realtime must be a finite speed > 0, got {realtime!r}")
@@ -449,6 +455,7 @@ class World:
         horizon = self._horizon(steps, until)
         self._check_cost(horizon)
         kernel = self._kernel
+        kernel.prepare(compiled)
         has_async = any(r.channel.is_async for r in kernel.by_key)
         # An async instant puts itself back when it fails; a sync one is replayed.
         checkpoint = None if has_async else self._rollback_point()

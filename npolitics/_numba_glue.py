@@ -1,0 +1,162 @@
+"""What compiled rules need of numba: outboxes, ``npl.send`` in compiled code, ``npl.jit``.
+
+Imported only when a run compiles (numba takes half a second to import), never by
+``import npolitics``. An outbox is a numba *structref*: a mutable record holding a count and
+one growable array per column (the targets, then each field of the message type), so a rule
+sends any number of messages without knowing how many in advance. ``npl.send`` is overloaded
+for outboxes: it appends one row, doubling the arrays when they are full.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from typing import Any
+
+import numpy as np
+from numba import njit, types
+from numba.core import cgutils
+from numba.core.errors import TypingError
+from numba.experimental import structref
+from numba.extending import intrinsic, overload, typeof_impl
+from numba.np.numpy_support import from_dtype
+
+from ._compiled import Jit, send
+
+#: Marks the errors ``npl.send`` raises while numba types a rule, so a failed build can
+#: report them as the interpreted path would (MessageTypeError, UnknownAgentError).
+SEND_FIELDS = "npl.send: wrong number of fields"
+SEND_TARGET = "npl.send: the target must be an agent index"
+SEND_BOX = "npl.send: the first argument must be an outbox"
+
+_PREFIX = "m_"  # message fields in an outbox, apart from its own "count" and "to"
+
+
+@structref.register
+class BoxType(types.StructRef):
+    """The numba type of an outbox: ``count``, ``to`` and one ``m_<field>`` array per field."""
+
+    def preprocess_fields(self, fields: Any) -> Any:
+        return tuple((name, types.unliteral(typ)) for name, typ in fields)  # type: ignore[no-untyped-call]
+
+    @property
+    def message_fields(self) -> tuple[str, ...]:
+        return tuple(n[len(_PREFIX) :] for n in self.field_dict if n.startswith(_PREFIX))
+
+
+def box_type(names: tuple[str, ...], dtypes: tuple[str, ...]) -> BoxType:
+    """The outbox type for a message type with fields ``names`` of ``dtypes``."""
+    fields: list[tuple[str, Any]] = [("count", types.int64), ("to", types.int64[::1])]
+    for name, dtype in zip(names, dtypes, strict=True):
+        fields.append((_PREFIX + name, types.Array(from_dtype(np.dtype(dtype)), 1, "C")))
+    return BoxType(fields)  # type: ignore[no-untyped-call]
+
+
+@njit(cache=True)
+def grown(a: Any, count: int) -> Any:  # pragma: no cover - compiled
+    """``a`` copied into an array twice as long (at least 16 entries)."""
+    b = np.empty(max(2 * a.size, 16), a.dtype)
+    b[:count] = a[:count]
+    return b
+
+
+_IMPLS: dict[tuple[str, ...], Any] = {}
+
+
+def _send_impl(fields: tuple[str, ...]) -> Any:
+    """``send(box, to, *values)`` for an outbox with message fields ``fields``."""
+    impl = _IMPLS.get(fields)
+    if impl is None:
+        cols = [_PREFIX + f for f in fields]
+        lines = [
+            "def impl(box, to, *values):",
+            "    c = box.count",
+            "    if c == box.to.size:",
+            "        box.to = grown(box.to, c)",
+            *(f"        box.{col} = grown(box.{col}, c)" for col in cols),
+            "    box.to[c] = to",
+            *(f"    box.{col}[c] = values[{k}]" for k, col in enumerate(cols)),
+            "    box.count = c + 1",
+        ]
+        namespace: dict[str, Any] = {"grown": grown}
+        exec("\n".join(lines), namespace)
+        impl = _IMPLS[fields] = namespace["impl"]
+    return impl
+
+
+@overload(send)  # numba compares this signature with the implementation's: no annotations
+def _send(box, to, *values):  # type: ignore[no-untyped-def]
+    if not isinstance(box, BoxType):
+        raise TypingError(f"{SEND_BOX} (one of the rule's outbox arguments), got {box}")
+    fields = box.message_fields
+    if len(values) != len(fields):
+        raise TypingError(
+            f"{SEND_FIELDS}: this outbox sends messages with {len(fields)} field(s) "
+            f"({', '.join(fields) or 'none'}), given in that order after the target; "
+            f"got {len(values)}"
+        )
+    if not isinstance(to, types.Integer | types.IntegerLiteral) or isinstance(to, types.Boolean):
+        raise TypingError(f"{SEND_TARGET} (an integer), got {to}")
+    return _send_impl(fields)
+
+
+@typeof_impl.register(Jit)
+def _typeof_jit(value: Jit, c: Any) -> Any:
+    """A helper marked ``@npl.jit`` is, inside compiled code, its numba dispatcher."""
+    return types.Dispatcher(value.dispatcher)
+
+
+def rng_pointers(rng: np.random.Generator) -> tuple[int, ...]:
+    """What compiled code needs to draw from ``rng``'s own bit generator: its state and
+    functions, as numba's unboxing of a Generator reads them (once here, not at every call:
+    unboxing a Generator costs about 25 µs a call)."""
+    ct = rng.bit_generator.ctypes
+
+    def address(fn: Any) -> int:
+        return int(ctypes.cast(fn, ctypes.c_void_p).value or 0)
+
+    return (
+        int(ct.state_address),
+        int(ct.state.value or 0),
+        address(ct.next_uint64),
+        address(ct.next_uint32),
+        address(ct.next_double),
+        int(ct.bit_generator.value or 0),
+    )
+
+
+@intrinsic
+def generator_from(typingctx, pointers):  # type: ignore[no-untyped-def]
+    """The Generator whose bit generator :func:`rng_pointers` described (the caller keeps
+    the Generator alive; this one holds no reference and must not go back to Python)."""
+    rng_type = types.npy_rng
+    sig = rng_type(pointers)
+
+    def codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
+        (values,) = args
+        bitgen_type = rng_type_model_member(context, rng_type, "bit_generator")
+        bitgen = cgutils.create_struct_proxy(bitgen_type)(context, builder)  # type: ignore[no-untyped-call]
+        names = (
+            "state_address",
+            "state",
+            "fnptr_next_uint64",
+            "fnptr_next_uint32",
+            "fnptr_next_double",
+            "bit_generator",
+        )
+        for k, name in enumerate(names):
+            value = builder.extract_value(values, k)
+            setattr(bitgen, name, context.cast(builder, value, types.int64, types.uintp))
+        bitgen.parent = cgutils.get_null_value(bitgen.parent.type)  # type: ignore[no-untyped-call]
+        gen = cgutils.create_struct_proxy(rng_type)(context, builder)  # type: ignore[no-untyped-call]
+        gen.bit_generator = bitgen._getvalue()
+        gen.meminfo = cgutils.get_null_value(gen.meminfo.type)  # type: ignore[no-untyped-call]
+        gen.parent = cgutils.get_null_value(gen.parent.type)  # type: ignore[no-untyped-call]
+        return gen._getvalue()
+
+    return sig, codegen
+
+
+def rng_type_model_member(context: Any, typ: Any, name: str) -> Any:
+    """The numba type of member ``name`` of ``typ``'s data model."""
+    model = context.data_model_manager[typ]
+    return model.get_member_fe_type(name)
