@@ -145,6 +145,53 @@ class ExperimentResults:
         frame["t"] = at
         return frame
 
+    def paired(self, by: str, metric: str | None = None, *, baseline: Any = None) -> pd.DataFrame:
+        """Run-by-run differences of the final ``metric`` (default: the headline) between each
+        value of the swept parameter ``by`` and its ``baseline`` (default: its first value).
+
+        Run r at a value is paired with run r at the baseline, per point of the other swept
+        parameters. With common random numbers the two runs share their seed, so their
+        difference keeps the parameter's effect with much of the runs' luck taken out; without,
+        the pairs are independent runs and the interval is as right, only wider. Columns: the
+        other swept parameters, ``by``, ``pairs``, then ``<metric>_diff_mean`` and
+        ``<metric>_diff_ci`` (the 95 % half-width, Student's t over the pairs).
+        """
+        if by not in self.swept:
+            raise ArgumentError(
+                f"by {by!r} is not a swept parameter; swept: {', '.join(self.swept) or 'none'}"
+            )
+        metric = self.headline if metric is None else metric
+        if metric not in ("omega", *self.metrics):
+            raise ArgumentError(
+                f"metric {metric!r} is not kept; choose from omega, {', '.join(self.metrics)}"
+            )
+        final = self.final()
+        values = list(dict.fromkeys(final[by]))
+        base = values[0] if baseline is None or not values else baseline
+        if values and base not in values:
+            raise ArgumentError(
+                f"baseline {baseline!r} is not a value of {by!r}; its values: "
+                + ", ".join(map(repr, values))
+            )
+        others = [k for k in self.swept if k != by]
+        groups = final.groupby(others, sort=False) if others else [((), final)]
+        rows = []
+        for key, group in groups:
+            reference = group[group[by] == base].set_index("run")[metric]
+            for value in values:
+                if value == base:
+                    continue
+                cell = group[group[by] == value].set_index("run")[metric]
+                runs = reference.index.intersection(cell.index)
+                diff = (cell.loc[runs] - reference.loc[runs]).to_numpy(float)
+                mean, ci = mean_ci(diff)
+                row = {**dict(zip(others, key, strict=True)), by: value, "pairs": len(runs)}
+                rows.append({**row, f"{metric}_diff_mean": mean, f"{metric}_diff_ci": ci})
+        import pandas as pd
+
+        columns = [*others, by, "pairs", f"{metric}_diff_mean", f"{metric}_diff_ci"]
+        return pd.DataFrame(rows, columns=columns)
+
     def summary(self) -> pd.DataFrame:
         """Per point, the mean and 95 % confidence half-width of the final Ω and metrics.
 

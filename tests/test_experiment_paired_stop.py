@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import pickle
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 import npolitics as npl
 from npolitics._cli import main
 from npolitics._experiment import run_task
+from npolitics._sweep_results import mean_ci
 
 
 def paired(**kw: Any) -> npl.Experiment:
@@ -75,6 +77,42 @@ def test_a_likelier_coin_has_heads_wherever_a_less_likely_one_does(
     df = paired(params={"p": [p, p + dp]}, seed=seed, steps=6).run("serial", quiet=True).frame()
     low, high = (df[df["p"] == v]["omega"].to_numpy() for v in (p, p + dp))
     assert (high >= low).all()
+
+
+def test_paired_differences_are_run_by_run_against_the_baseline() -> None:
+    """``paired`` subtracts run r at the baseline from run r at each other value, per point of
+    the other swept parameters, and gives the mean and its 95 % half-width."""
+    res = paired(params={"n": [4, 40], "p": [0.2, 0.3, 0.7]}, runs=4).run("serial", quiet=True)
+    table = res.paired("p", "max_heads", baseline=0.3)
+    assert list(table.columns) == ["n", "p", "pairs", "max_heads_diff_mean", "max_heads_diff_ci"]
+    assert list(zip(table["n"], table["p"], strict=True)) == [
+        (4, 0.2),
+        (4, 0.7),
+        (40, 0.2),
+        (40, 0.7),
+    ]
+    final = res.final().set_index(["n", "p", "run"])["max_heads"]
+    for row in table.itertuples():
+        diff = (final.loc[(row.n, row.p)] - final.loc[(row.n, 0.3)]).to_numpy()
+        mean, ci = mean_ci(diff)
+        assert (row.pairs, row.max_heads_diff_mean, row.max_heads_diff_ci) == (4, mean, ci)
+    assert list(res.paired("p")["p"]) == [0.3, 0.7, 0.3, 0.7]  # the first value is the baseline
+    assert (res.paired("p")["omega_diff_mean"] >= 0).all()  # the coupling above, by run
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("label",), "by 'label' is not a swept parameter; swept: n, p"),
+        (("p", "heads"), "metric 'heads' is not kept; choose from omega, heads_rate, max_heads"),
+        (("p", None, 0.5), "baseline 0.5 is not a value of 'p'; its values: 0.2, 0.7"),
+    ],
+)
+def test_paired_says_what_it_can_compare(args: tuple[Any, ...], message: str) -> None:
+    res = paired(runs=1, steps=2).run("serial", quiet=True)
+    by, metric, baseline = (*args, None, None)[:3]
+    with pytest.raises(npl.ArgumentError, match=re.escape(message)):
+        res.paired(by, metric, baseline=baseline)
 
 
 # -- stop conditions ------------------------------------------------------------------------
