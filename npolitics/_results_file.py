@@ -14,6 +14,7 @@ the number of runs, and names the first thing that is missing or malformed.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import io
 import json
@@ -143,6 +144,37 @@ def read(path: Path) -> tuple[dict[str, Any], pd.DataFrame]:
         raise ResultsFileError(f"{path}: {_one_line(exc)}") from None
     check(meta, frame, path)
     return meta, frame
+
+
+def _restore_sequences(meta: dict[str, Any], frame: pd.DataFrame, path: Path | str) -> None:
+    """Give a swept parameter whose values are sequences (``weights=(1, 2)``) its tuples
+    back: CSV reads them as text and Parquet as arrays."""
+    for name in meta["swept"]:
+        values = meta["params"][name]
+        if any(isinstance(v, list) for v in values):
+            frame[name] = [_swept_value(entry, name, values, path) for entry in frame[name]]
+
+
+def _swept_value(entry: Any, name: str, values: list[Any], path: Path | str) -> Any:
+    """The swept value of ``values`` that a table's ``entry`` stands for."""
+    try:
+        key = _as_tuple(ast.literal_eval(entry) if isinstance(entry, str) else entry)
+        if key in {_as_tuple(v) for v in values}:
+            return key
+    except (ValueError, SyntaxError, TypeError):
+        pass
+    raise ResultsFileError(
+        f"{path}: column {name!r} holds {_short(entry)}, which is none of the swept values "
+        f"{_short(values)}"
+    )
+
+
+def _as_tuple(value: Any) -> Any:
+    """A list, tuple or array as a tuple (nested ones too); anything else as it is."""
+    if isinstance(value, (list, tuple)) or hasattr(value, "tolist"):
+        items = value.tolist() if hasattr(value, "tolist") else value
+        return tuple(_as_tuple(v) for v in items) if isinstance(items, list) else items
+    return value
 
 
 def _read_parquet(path: Path) -> tuple[Any, pd.DataFrame]:
@@ -302,6 +334,7 @@ def check(meta: Any, frame: pd.DataFrame, path: Path | str) -> None:
     absent = [c for c in columns if c not in frame.columns]
     if absent:
         raise fail(f"its table lacks column(s) {_names(absent)}")
+    _restore_sequences(meta, frame, path)
     if len(frame):
         import pandas as pd
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 
 from ._errors import ArgumentError
 from ._results_file import csv_writer, marker, parquet_writer, write_atomically
@@ -81,8 +82,7 @@ class ExperimentResults:
             "run": np.repeat(np.array([r.run for r in ordered], np.int64), lengths)
         }
         for name in swept:
-            values = [points[r.point][name] for r in ordered]
-            cols[name] = np.repeat(np.array(values), lengths) if values else np.array([])
+            cols[name] = np.repeat(_values([points[r.point][name] for r in ordered]), lengths)
         cols["t"] = _concat([r.t for r in ordered])
         cols["omega"] = _concat([r.omega for r in ordered])
         for name in names:
@@ -325,6 +325,18 @@ def _run_ends(table: pd.DataFrame, swept: Sequence[str]) -> np.ndarray[Any, Any]
 
 def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
+
+
+def _values(values: list[Any]) -> npt.NDArray[Any]:
+    """One entry per value: an object array when the values are not scalars (a tuple-valued
+    parameter stays one tuple per row, not a row of numbers)."""
+    array = np.array(values)
+    if array.ndim == 1 or not values:
+        return array
+    whole = np.empty(len(values), object)
+    for k, value in enumerate(values):
+        whole[k] = value
+    return whole
 
 
 def _concat(parts: list[np.ndarray[Any, Any]]) -> np.ndarray[Any, Any]:

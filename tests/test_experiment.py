@@ -232,6 +232,19 @@ def test_strings_sweep_and_survive_csv(tmp_path: Path) -> None:
     assert list(loaded["label"]) == ["plain", "plain", "fancy", "fancy"]
 
 
+@pytest.mark.parametrize("suffix", [".parquet", ".csv"])
+def test_tuple_values_sweep_as_one_value_per_row_and_survive_files(
+    tmp_path: Path, suffix: str
+) -> None:
+    res = npl.Experiment(coins, {"weights": [(1.0, 2.0), (3.0, 4.0)]}, runs=2, steps=2).run(
+        "serial"
+    )
+    assert list(res.summary()["weights"]) == [(1.0, 2.0), (3.0, 4.0)]
+    loaded = npl.load_results(res.save(tmp_path / f"w{suffix}"))
+    pd.testing.assert_frame_equal(loaded.frame(), res.frame(), check_exact=True)
+    pd.testing.assert_frame_equal(loaded.summary(), res.summary())
+
+
 def test_only_parquet_or_csv(results: npl.ExperimentResults, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"\.parquet or \.csv"):
         results.save(tmp_path / "r.xlsx")
