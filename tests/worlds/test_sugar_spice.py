@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import math
 
 import numpy as np
@@ -26,7 +25,8 @@ from worlds.sugar_spice import (
     moves_of,
     sugar_spice,
 )
-from worlds.sugar_spice._agents import Exploration
+
+from .sugar_spice_oracle import Exploration
 
 codes = st.integers(min_value=0, max_value=15)
 
@@ -143,7 +143,7 @@ def test_same_seed_same_results() -> None:
 
 
 @given(st.lists(st.integers(0, 300), min_size=1, max_size=30), st.floats(0.0, 1.0))
-def test_exploration_positions_are_sorted_and_in_range(sizes: list[int], p: float) -> None:
+def test_oracle_exploration_positions_are_sorted_and_in_range(sizes: list[int], p: float) -> None:
     """Each round's exploring decisions are distinct positions inside the round."""
     ex, rng = Exploration(p), np.random.default_rng(0)
     for n in sizes:
@@ -152,8 +152,9 @@ def test_exploration_positions_are_sorted_and_in_range(sizes: list[int], p: floa
         assert np.all((pos >= 0) & (pos < n))
 
 
-def test_exploration_rate_matches_its_probability() -> None:
-    """Over 10⁶ decisions in uneven rounds, the count of explorations is Binomial(10⁶, p):
+def test_oracle_exploration_rate_matches_its_probability() -> None:
+    """The array oracle's exploration: over 10⁶ decisions in uneven rounds, the count of
+    explorations is Binomial(10⁶, p):
     within 4 standard deviations."""
     ex, rng, p = Exploration(0.01), np.random.default_rng(3), 0.01
     sizes = np.random.default_rng(4).integers(0, 2000, 1000)
@@ -213,6 +214,19 @@ def test_constant_full_exploration_plays_at_random() -> None:
     assert abs(t.payoff_total.sum() / n - 2.0) < 4 * math.sqrt(2.5 / n) * math.sqrt(2)
 
 
+def test_each_decision_explores_with_probability_epsilon() -> None:
+    """Agents sure to trade (Q margin 1000, α ≈ 0) steal only when they explore, with
+    probability ε/2 per decision: a couple's payoff is 6 − 2·(stealers), so the mean payoff is
+    3 − ε, within 4 standard errors over 32 couples × 5000 encounters."""
+    world = sugar_spice(seed=6, societies=32, exploration=0.1, learning_rate=1e-12)
+    t = world["traders"]
+    t.q[:, :, 0] = 1000.0
+    world.run(steps=5000)
+    couples = t.encounters.sum() / 2
+    se = math.sqrt(2 * 0.05 * 0.95 / couples)  # per couple-encounter: (6 − 2k)/2, k ~ B(2, ε/2)
+    assert abs(t.payoff_total.sum() / (2 * couples) - (3 - 0.1)) < 4 * se
+
+
 def test_zero_memory_uses_one_state() -> None:
     """memory=0: every encounter is state 4; the other states' Q-values never move."""
     world = sugar_spice(seed=1, societies=4, memory=0, exploration=0.2)
@@ -240,11 +254,6 @@ def test_growth_adds_one_agent_every_join_every_ticks() -> None:
     assert (world["traders"].encounters[12:] == 0).all()
 
 
-#: The long simulations below run compiled where numba is (twenty times faster, the same
-#: statistics: tests/worlds/test_sugar_spice_compiled.py holds the two to each other).
-LONG_RUNS = "compiled" if importlib.util.find_spec("numba") else "numpy"
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("pair", [(ALWAYS_STEAL, ALWAYS_STEAL), (SEED_TABLE, SEED_TABLE)])
 def test_point_attractors_hold_in_simulation(pair: tuple[int, int]) -> None:
@@ -257,7 +266,6 @@ def test_point_attractors_hold_in_simulation(pair: tuple[int, int]) -> None:
         initial=pair,
         window=200_000,
         max_encounters=200_000,
-        implementation=LONG_RUNS,
     )
     assert df[["policy_a", "policy_b", "count"]].values.tolist() == [[*pair, 8]]
 
@@ -272,7 +280,6 @@ def test_tit_for_tat_does_not_stay() -> None:
         initial=(TIT_FOR_TAT, TIT_FOR_TAT),
         window=300_000,
         max_encounters=300_000,
-        implementation=LONG_RUNS,
     )
     stayed = df[(df.policy_a == TIT_FOR_TAT) & (df.policy_b == TIT_FOR_TAT)]["count"].sum()
     assert stayed < 8

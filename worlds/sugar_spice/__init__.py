@@ -1,7 +1,8 @@
 """Sugar and spice: Q-learning agents who trade or steal, their attractors, a growing society.
 
-The world ``sugar-spice`` (seeds/001, version 1) and the experiments run on it:
-:func:`find_attractors` (experiment 1, two-agent societies) and :func:`grow` (experiment 2).
+The world ``sugar-spice`` (seeds/001, version 1) and the experiments run on it, each an
+:class:`npolitics.Experiment`: :func:`find_attractors` (experiment 1, two-agent societies)
+and :func:`grow` (experiment 2, a growing society, over several seeds).
 Policy codes, their exact fixed points and long-run payoffs are in the ``_codes`` helpers
 re-exported here.
 """
@@ -26,6 +27,7 @@ from ._codes import fixed_points as fixed_points
 from ._codes import is_fixed_point as is_fixed_point
 from ._codes import long_run_payoff as long_run_payoff
 from ._codes import moves_of as moves_of
+from ._growth import grow as grow
 from ._spec import Params as Params
 from ._spec import sugar_spice as sugar_spice
 
@@ -48,6 +50,7 @@ __all__ = [
     "evaluate",
     "find_attractors",
     "fixed_points",
+    "grow",
     "is_fixed_point",
     "long_run_payoff",
     "moves_of",

@@ -6,11 +6,11 @@ for its state; the matchmaker then sends each trader its :class:`Outcome`, from 
 trader learns (one Q-learning step) and remembers the pair of moves. All of it happens in
 one instant: tick → encounter → move → outcome.
 
-Two implementations of the traders' handlers compute the same policy and learning rule:
-``"numpy"`` (array code, the default) and ``"compiled"`` (numba kernels in ``_compiled``,
-a loop over the messages). Only the compiled one plays blocks: an Encounter with
-``rounds = K`` stands for K consecutive encounters of a couple, the first K − 1 played
-out inside the kernel and the K-th through the Move and Outcome messages.
+The traders' two channels are per-message rules over the population's columns, written once:
+the run compiles them (numba) or runs them as plain Python, with the same results. The
+matchmaker pairs and scores in bulk, with array code. An Encounter with ``rounds = K``
+(fixed couples) stands for K consecutive encounters of a couple: the first K − 1 are played
+out by the couple's rule, the K-th through the Move and Outcome messages.
 """
 
 from __future__ import annotations
@@ -23,23 +23,22 @@ import numpy.typing as npt
 
 import npolitics as npl
 
-from . import _numba
 from ._codes import FIRST, STATES, codes_from_q
 
 IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
 MAX_PARTNERS = 64
 """The most partners an agent can remember (``known_partners`` ≤ this)."""
-FloatArray = npt.NDArray[np.float64]
 
 
 @attrs.frozen
 class Encounter:
     """You meet agent ``partner`` now: choose a move.
 
-    ``rounds = K > 1`` (compiled implementation, fixed couples only): you meet ``partner``
-    K times in a row; play the first K − 1 encounters out with your partner (both moves,
-    the payoff table's outcome, a Q-learning step each) and answer with your move in the
-    K-th, whose Outcome the matchmaker sends as usual.
+    ``rounds = K > 1`` (fixed couples only): you meet ``partner`` K times in a row; the
+    couple plays the first K − 1 encounters out (both moves, the payoff table's outcome, a
+    Q-learning step each) and answers with its moves in the K-th, whose Outcomes the
+    matchmaker sends as usual.
     """
 
     partner: int
@@ -64,49 +63,22 @@ class Outcome:
     payoff: float
 
 
-@attrs.define
-class Exploration:
-    """Which decisions explore: a Bernoulli(ε₀) process over the stream of decisions.
-
-    Gaps between exploring decisions are geometric, so a tick costs O(ε₀·decisions) random
-    draws instead of one per decision; a decaying schedule thins the candidates to ε(age)/ε₀.
-    ``carry`` is how many decisions remain before the next candidate (part of ψ, so
-    snapshots and restores replay exactly).
-    """
-
-    rate: float
-    carry: int = -1
-
-    def positions(self, decisions: int, rng: np.random.Generator) -> IntArray:
-        """The sorted positions in ``0 … decisions-1`` of this round's candidates."""
-        p = self.rate
-        if p <= 0.0 or decisions == 0:
-            return np.empty(0, np.int64)
-        if self.carry < 0:
-            self.carry = int(rng.geometric(p)) - 1
-        parts = []
-        pos = self.carry
-        while pos < decisions:
-            k = int((decisions - pos) * p * 1.1) + 8
-            steps = np.cumsum(rng.geometric(p, k))
-            found = np.concatenate(([pos], pos + steps[:-1]))
-            parts.append(found[found < decisions])
-            beyond = found[found >= decisions]
-            pos = int(beyond[0]) if beyond.size else int(pos + steps[-1])
-        self.carry = pos - decisions
-        return np.concatenate(parts) if parts else np.empty(0, np.int64)
-
-
 class Traders(npl.Population):
     """Q-learning agents. ψ = Q-values, what each remembers of its partners, its payoffs.
 
     ``q[i, s, a]``: agent i's value of move a in state s (0-3 = 2·my_last + your_last with
     this partner, 4 = a first meeting or a stranger; with ``memory = 0`` every encounter is
     state 4). Each agent remembers its last encounter with up to ``known_partners``
-    partners (the least recently met is forgotten first); ``fixed_partners`` says each agent
-    only ever meets one partner, so it need not check who it meets. W(ψ) is the agent's mean
-    payoff per encounter over roughly the last ``window`` encounters (an exponentially
-    weighted mean, bias-corrected for agents with few encounters; 0 before the first).
+    partners (``partner[i, k]``, ``last[i, k]``, ``met[i, k]``; the least recently met is
+    forgotten first); ``fixed_partners`` says each agent only ever meets one partner, so it
+    need not check who it meets. W(ψ) is the agent's mean payoff per encounter over roughly
+    the last ``window`` encounters (an exponentially weighted mean, bias-corrected for agents
+    with few encounters; 0 before the first).
+
+    Exploration: each decision explores with probability ε₀ (``exploration``), drawn as a
+    geometric gap per agent: ``gap[i]`` counts agent i's decisions before its next exploring
+    candidate (−1: not drawn yet), so a decision costs a random draw only every 1/ε₀
+    decisions. A decaying schedule keeps a candidate with probability ε(age)/ε₀.
     """
 
     memory: int = 1
@@ -115,208 +87,84 @@ class Traders(npl.Population):
     discount: float = 0.99
     learning_rate: float = 0.01
     exploration: float = 0.01
-    schedule: str = "constant"
+    decaying: bool = False
+    """ε(age) = max(ε₀·2^(−age/half_life), exploration_floor), age in encounters (else ε₀)."""
     half_life: float = 1e5
     exploration_floor: float = 0.0
-    window: float = 1000.0
-    implementation: str = "numpy"
-    table: FloatArray = attrs.field(factory=lambda: np.array([3.0, 0.0, 4.0, 1.0]))
-    """The payoff table flattened (``table[2·mine + yours]``), for the rounds a compiled
-    block plays inside the kernel: the same table the matchmaker applies."""
-    explorer: Exploration = attrs.field(factory=lambda: Exploration(0.0))
-    # What each agent remembers, slot by slot: shape (known_partners, n), filled in post-init.
-    partner: IntArray = attrs.field(factory=lambda: np.empty((0, 0), np.int64))
-    last: IntArray = attrs.field(factory=lambda: np.empty((0, 0), np.int64))
-    met: IntArray = attrs.field(factory=lambda: np.empty((0, 0), np.int64))
+    rate: float = 1e-3
+    """1 / window: the weight of the newest payoff in W(ψ)'s running mean."""
+    check_every: int = 10_000
+    """Encounters between an agent's looks at its own greedy policy code (``code``)."""
+    # The payoff table, for the encounters a couple plays out (the matchmaker's table).
+    pay_tt: float = 3.0
+    pay_ts: float = 0.0
+    pay_st: float = 4.0
+    pay_ss: float = 1.0
     q: FloatArray = npl.column(float, 1.0, shape=(STATES, 2))
+    partner: IntArray = npl.column(np.int64, -1, shape=(MAX_PARTNERS,))
+    last: IntArray = npl.column(np.int64, FIRST, shape=(MAX_PARTNERS,))
+    met: IntArray = npl.column(np.int64, -1, shape=(MAX_PARTNERS,))
     chosen: IntArray = npl.column(np.int64, 0)
+    """2·state + move of the agent's current encounter: the Q-value its Outcome updates."""
+    gap: IntArray = npl.column(np.int64, -1)
     encounters: IntArray = npl.column(np.int64, 0)
     payoff_total: FloatArray = npl.column(float, 0.0)
     recent: FloatArray = npl.column(float, 0.0)
     trading: FloatArray = npl.column(float, 0.0)
-    gap: IntArray = npl.column(np.int64, -1)
-    """Compiled implementation: decisions before the agent's next exploring candidate."""
+    code: IntArray = npl.column(np.int64, 0)
+    """The agent's greedy policy code when it last looked (every ``check_every`` encounters)."""
+    changed: IntArray = npl.column(np.int64, 0)
+    """The agent's encounter count when it last saw its code change (0: never)."""
 
-    def __attrs_post_init__(self) -> None:
-        super().__attrs_post_init__()
-        if self.implementation not in ("numpy", "compiled"):
-            raise npl.ParameterError(
-                f"implementation must be 'numpy' or 'compiled', got {self.implementation!r}"
-            )
-        if self.implementation == "compiled" and not _numba.AVAILABLE:
-            raise npl.ParameterError(_numba.HINT)
-        self.table = np.ascontiguousarray(self.table, dtype=np.float64).reshape(-1)
-        self.explorer = Exploration(self.exploration)
-        slots = (max(self.known_partners, 1), self.n)
-        if self.partner.shape != slots:
-            self.partner = np.full(slots, -1, np.int64)
-            self.last = np.full(slots, FIRST, np.int64)
-            self.met = np.full(slots, -1, np.int64)
-        self._all = np.arange(self.n, dtype=np.int64)
-        self._base = self._all * (2 * STATES)
-        self._zero = np.zeros(self.n, np.int64)
-
-    def _rows(self, to: IntArray) -> Any:
-        """``to`` as an index: a slice when it is every agent in order (views, not copies)."""
-        if to.size == self.n and to.size and to[0] == 0 and np.array_equal(to, self._all):
-            return slice(None)
-        return to
-
-    def states(self, rows: Any, partner: IntArray) -> tuple[IntArray, IntArray]:
-        """Each encounter's state, and the memory slot that holds (or will hold) the partner."""
-        k = self.known_partners
-        zero = np.zeros(partner.size, np.int64)
-        if self.memory == 0 or k == 0:
-            return np.full(partner.size, FIRST, np.int64), zero
-        if self.fixed_partners:
-            return self.last[0, rows], zero
-        if k == 1:
-            return np.where(self.partner[0, rows] == partner, self.last[0, rows], FIRST), zero
-        known = self.partner[:, rows] == partner
-        found = known.any(axis=0)
-        slot = np.where(found, known.argmax(axis=0), self.met[:, rows].argmin(axis=0))
-        to = self._all[rows]
-        return np.where(found, self.last[slot, to], FIRST), slot
-
-    @npl.channel
-    def encounter(self, batch: npl.Batch[Encounter], ctx: npl.Context) -> None:
+    @npl.channel(compiled=True, sends={"move": "matchmaker.move"})
+    def encounter(s: Any, i: int, m: Encounter, ctx: Any, move: Any) -> None:
         """P(a | m, ψ): the greedy move for this state, or with probability ε a random one."""
-        rounds = _rounds(batch)
-        if self.implementation == "compiled":
-            self._encounter_compiled(batch, rounds, ctx)
-            return
-        if rounds != 1:
-            raise ValueError(
-                f"Encounter(rounds={rounds}): blocks of encounters need implementation='compiled'"
+        j = m.partner
+        if m.rounds > 1 and i < j:
+            # A block: the couple plays its first K − 1 encounters out, from the message of
+            # its lower-numbered agent (the matchmaker sends that one first).
+            _play(s, i, j, m.rounds - 1, ctx.rng)
+        state = FIRST
+        if s.memory == 1 and s.known_partners > 0:
+            state, _slot = _recall(
+                s.partner, s.last, s.met, i, j, s.known_partners, s.fixed_partners
             )
-        to = batch.to
-        rows = self._rows(to)
-        state, _ = self.states(rows, batch.partner)
-        flat = self.q.reshape(-1)
-        base = self._base[rows] + 2 * state
-        moves = (flat[base + 1] > flat[base]).view(np.int8).astype(np.int64)
-        candidates = self.explorer.positions(to.size, ctx.rng)
-        if candidates.size:
-            if self.schedule != "constant":
-                age = self.encounters[to[candidates]]
-                eps = np.maximum(
-                    self.exploration * 0.5 ** (age / self.half_life), self.exploration_floor
-                )
-                candidates = candidates[ctx.rng.random(candidates.size) * self.exploration < eps]
-            moves[candidates] = ctx.rng.integers(0, 2, candidates.size)
-        np.add(base, moves, out=base)
-        if isinstance(rows, slice):
-            self.chosen = base
-        else:
-            self.chosen[rows] = base
-        ctx.send("matchmaker", "move", npl.Batch(Move, self._zero[: to.size], agent=to, move=moves))
-
-    def _encounter_compiled(
-        self, batch: npl.Batch[Encounter], rounds: int, ctx: npl.Context
-    ) -> None:
-        to = batch.to
-        if rounds > 1 and not self.fixed_partners:
-            raise ValueError(
-                f"Encounter(rounds={rounds}): blocks of encounters need fixed couples "
-                "(experiment=attractors)"
-            )
-        moves = np.empty(to.size, np.int64)
-        _kernels().play(
-            self.q,
-            self.partner,
-            self.last,
-            self.met,
-            self.gap,
-            self.encounters,
-            self.payoff_total,
-            self.recent,
-            self.trading,
-            self.chosen,
-            moves,
-            to,
-            batch.partner,
-            rounds,
-            ctx.rng,
-            self.memory,
-            self.known_partners,
-            self.fixed_partners,
-            self.exploration,
-            self.schedule != "constant",
-            self.half_life,
-            self.exploration_floor,
-            self.table,
-            self.discount,
-            self.learning_rate,
-            1.0 / self.window,
-        )
-        ctx.send("matchmaker", "move", npl.Batch(Move, self._zero[: to.size], agent=to, move=moves))
-
-    @npl.channel
-    def outcome(self, batch: npl.Batch[Outcome], ctx: npl.Context) -> None:
-        """Learn: Q(s, a) += α·(r + γ·max Q(s′) − Q(s, a)); remember the moves; tally payoff."""
-        if self.implementation == "compiled":
-            _kernels().learn(
-                self.q,
-                self.partner,
-                self.last,
-                self.met,
-                self.encounters,
-                self.payoff_total,
-                self.recent,
-                self.trading,
-                self.chosen,
-                batch.to,
-                batch.partner,
-                batch.mine,
-                batch.yours,
-                batch.payoff,
-                int(ctx.now),
-                self.memory,
-                self.known_partners,
-                self.fixed_partners,
-                self.discount,
-                self.learning_rate,
-                1.0 / self.window,
-            )
-            return
-        to = batch.to
-        rows = self._rows(to)
-        mine, yours, payoff = batch.mine, batch.yours, batch.payoff
-        flat = self.q.reshape(-1)
-        after = np.full(to.size, FIRST, np.int64) if self.memory == 0 else 2 * mine + yours
-        nxt = self._base[rows] + 2 * after
-        best = np.maximum(flat[nxt], flat[nxt + 1])
-        best *= self.discount
-        best += payoff
-        chosen = self.chosen[rows]
-        best -= flat[chosen]
-        best *= self.learning_rate
-        flat[chosen] += best
-        if self.memory == 1 and self.known_partners > 0:
-            if self.fixed_partners:
-                self.last[0, rows] = after
+        a = _greedy(s.q, i, state)
+        if s.exploration > 0.0:
+            if s.gap[i] > 0:
+                s.gap[i] -= 1
             else:
-                _, slot = self.states(rows, batch.partner)
-                self.partner[slot, to] = batch.partner
-                self.last[slot, to] = after
-                self.met[slot, to] = ctx.now
-        self.encounters[rows] += 1
-        self.payoff_total[rows] += payoff
-        rate = 1.0 / self.window
-        recent = self.recent[rows]
-        recent += (payoff - recent) * rate
-        trading = self.trading[rows]
-        trading += ((mine == 0) - trading) * rate
-        if not isinstance(rows, slice):
-            self.recent[rows] = recent
-            self.trading[rows] = trading
+                a = _explore(s, i, a, ctx.rng)
+        s.chosen[i] = 2 * state + a
+        npl.send(move, 0, i, a)
+
+    @npl.channel(compiled=True)
+    def outcome(s: Any, i: int, m: Outcome, ctx: Any) -> None:
+        """Learn: Q(s, a) += α·(r + γ·max Q(s′) − Q(s, a)); remember the moves; tally payoff."""
+        state, a = s.chosen[i] // 2, s.chosen[i] % 2
+        after = FIRST if s.memory == 0 else 2 * m.mine + m.yours
+        _learn(s.q, i, state, a, after, m.payoff, s.discount, s.learning_rate)
+        if s.memory == 1 and s.known_partners > 0:
+            _s, slot = _recall(
+                s.partner, s.last, s.met, i, m.partner, s.known_partners, s.fixed_partners
+            )
+            if not s.fixed_partners:
+                s.partner[i, slot] = m.partner
+                s.met[i, slot] = int(ctx.now)
+            s.last[i, slot] = after
+        _tally(s.encounters, s.payoff_total, s.recent, s.trading, i, m.mine, m.payoff, s.rate)
+        if s.encounters[i] % s.check_every == 0:
+            code = _code(s.q, i, s.memory)
+            if code != s.code[i]:
+                s.code[i] = code
+                s.changed[i] = s.encounters[i]
 
     def codes(self) -> IntArray:
         """Each agent's greedy policy code (see ``policy codes`` in the docs)."""
         return codes_from_q(self.q, self.memory)
 
     def _windowed(self, ema: FloatArray) -> FloatArray:
-        weight = 1.0 - (1.0 - 1.0 / self.window) ** self.encounters
+        weight = 1.0 - (1.0 - self.rate) ** self.encounters
         out = np.zeros(self.n)
         seen = self.encounters > 0
         out[seen] = ema[seen] / weight[seen]
@@ -331,17 +179,127 @@ class Traders(npl.Population):
         return self._windowed(self.trading)
 
 
-def _rounds(batch: npl.Batch[Encounter]) -> int:
-    """The batch's encounters per couple (one shared value; a block is played by couples)."""
-    value = batch.column("rounds")
-    if isinstance(value, np.ndarray) and value.ndim > 0:
-        if value.size and not (value == value[0]).all():
-            raise ValueError("an Encounter batch must give every couple the same rounds")
-        value = value[0] if value.size else 1
-    rounds = int(value)
-    if rounds < 1:
-        raise ValueError(f"Encounter rounds must be ≥ 1, got {rounds}")
-    return rounds
+# -- the rules' helpers -------------------------------------------------------------------
+# Compiled, a helper that takes the state ``s`` costs a reference count per column on each
+# call that is not inlined: the helpers called in the block's inner loop take arrays instead.
+
+
+@npl.jit
+def _recall(
+    partner: Any, last: Any, met: Any, i: int, j: int, known: int, fixed: bool
+) -> tuple[int, int]:
+    """Agent i's memory of partner j among its ``known`` slots: the state (2·my last + your
+    last) and the slot that holds j; for a partner it does not remember, a first meeting
+    (state 4) and the slot of the partner it met least recently (the one it forgets). A fixed
+    partner is in slot 0."""
+    if fixed:
+        return last[i, 0], 0
+    oldest = 0
+    for slot in range(known):
+        if partner[i, slot] == j:
+            return last[i, slot], slot
+        if met[i, slot] < met[i, oldest]:
+            oldest = slot
+    return FIRST, oldest
+
+
+@npl.jit
+def _code(q: Any, i: int, memory: int) -> int:
+    """Agent i's greedy policy code (as :func:`~._codes.codes_from_q` reads it)."""
+    if memory == 0:
+        return _greedy(q, i, FIRST)
+    return _greedy(q, i, 0) + 2 * _greedy(q, i, 1) + 4 * _greedy(q, i, 2) + 8 * _greedy(q, i, 3)
+
+
+@npl.jit
+def _greedy(q: Any, i: int, state: int) -> int:
+    """Agent i's greedy move in ``state``: steal (1) if its value is higher, else trade."""
+    return 1 if q[i, state, 1] > q[i, state, 0] else 0
+
+
+@npl.jit
+def _explore(s: Any, i: int, greedy: int, rng: Any) -> int:
+    """Agent i's move when its exploration gap has run out: draw the next gap; this decision
+    is an exploring candidate (kept with probability ε(age)/ε₀ when decaying), unless it was
+    the agent's very first draw."""
+    eps0 = s.exploration
+    first = s.gap[i] < 0
+    s.gap[i] = rng.geometric(eps0) - 1
+    if first:
+        if s.gap[i] > 0:
+            s.gap[i] -= 1
+            return greedy
+        s.gap[i] = rng.geometric(eps0) - 1
+    if s.decaying:
+        eps = max(eps0 * 0.5 ** (s.encounters[i] / s.half_life), s.exploration_floor)
+        if rng.random() * eps0 >= eps:
+            return greedy
+    return 1 if rng.random() < 0.5 else 0
+
+
+@npl.jit
+def _learn(
+    q: Any, i: int, state: int, a: int, after: int, payoff: float, discount: float, alpha: float
+) -> None:
+    """One Q-learning step: Q(s, a) += α·(r + γ·max Q(s′, ·) − Q(s, a))."""
+    best = max(q[i, after, 0], q[i, after, 1])
+    best *= discount
+    best += payoff
+    best -= q[i, state, a]
+    best *= alpha
+    q[i, state, a] += best
+
+
+@npl.jit
+def _tally(
+    encounters: Any,
+    payoff_total: Any,
+    recent: Any,
+    trading: Any,
+    i: int,
+    mine: int,
+    payoff: float,
+    rate: float,
+) -> None:
+    """Agent i's encounter count, payoff total and running means of payoff and trading."""
+    encounters[i] += 1
+    payoff_total[i] += payoff
+    recent[i] += (payoff - recent[i]) * rate
+    trading[i] += ((1.0 if mine == 0 else 0.0) - trading[i]) * rate
+
+
+@npl.jit
+def _play(s: Any, i: int, j: int, rounds: int, rng: Any) -> None:
+    """``rounds`` whole encounters of the fixed couple (i, j), one after another: both moves,
+    both payoffs, both Q-learning steps, both memories — what Encounter → Move → Outcome does
+    for one encounter, in the same order of operations."""
+    q, last, gap = s.q, s.last, s.gap
+    encounters, payoff_total, recent, trading = s.encounters, s.payoff_total, s.recent, s.trading
+    remember = s.memory == 1 and s.known_partners > 0
+    table = ((s.pay_tt, s.pay_ts), (s.pay_st, s.pay_ss))
+    for _ in range(rounds):
+        si = last[i, 0] if remember else FIRST
+        sj = last[j, 0] if remember else FIRST
+        ai, aj = _greedy(q, i, si), _greedy(q, j, sj)
+        if s.exploration > 0.0:
+            if gap[i] > 0:
+                gap[i] -= 1
+            else:
+                ai = _explore(s, i, ai, rng)
+            if gap[j] > 0:
+                gap[j] -= 1
+            else:
+                aj = _explore(s, j, aj, rng)
+        pi, pj = table[ai][aj], table[aj][ai]
+        after_i = FIRST if s.memory == 0 else 2 * ai + aj
+        after_j = FIRST if s.memory == 0 else 2 * aj + ai
+        _learn(q, i, si, ai, after_i, pi, s.discount, s.learning_rate)
+        _learn(q, j, sj, aj, after_j, pj, s.discount, s.learning_rate)
+        if remember:
+            last[i, 0] = after_i
+            last[j, 0] = after_j
+        _tally(encounters, payoff_total, recent, trading, i, ai, pi, s.rate)
+        _tally(encounters, payoff_total, recent, trading, j, aj, pj, s.rate)
 
 
 class Matchmaker(npl.Population):
@@ -405,10 +363,3 @@ class Matchmaker(npl.Population):
     def grow(self, m: npl.Batch[npl.Tick], ctx: npl.Context) -> None:
         """One more agent joins the society (experiment 2), until all ``traders`` have."""
         self.active = min(self.traders, self.active + 1)
-
-
-def _kernels() -> Any:
-    """The compiled kernels, imported with numba on first use."""
-    from . import _compiled
-
-    return _compiled

@@ -1,10 +1,11 @@
 """Experiment 1: where do two-agent societies of Q-learners settle?
 
-Every run is one two-agent society; all runs are one population of the ``sugar-spice``
-world (experiment=attractors), so they advance together, one encounter per society per
-tick. Every ``check_every`` encounters we read each agent's greedy policy code; a society
-has *settled* once its pair of codes has not changed for ``window`` encounters. The runs
-stop when every society has settled or after ``max_encounters``.
+Every run is one two-agent society: one run of an :class:`npolitics.Experiment` of the
+``sugar-spice`` world (experiment=attractors, one society, a block of ``check_every``
+encounters per tick). Every ``check_every`` encounters each agent reads its own greedy policy
+code; a society has *settled* once its pair of codes has not changed for ``window``
+encounters (the world's ``settled`` metric), and its run stops there, or after
+``max_encounters``.
 
 Why a long window and not "unchanged since the last check": the Q-values of a state-action
 pair visited with frequency f relax towards their target on a time scale of 1 / (α·f)
@@ -21,8 +22,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._codes import check_code
-from ._spec import sugar_spice
+import npolitics as npl
+
+from ._codes import check_code, codes_from_q
+from ._spec import Params, _initial_q, sugar_spice
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,7 +42,8 @@ def find_attractors(
     max_encounters: int = 50_000_000,
     min_encounters: int = 0,
     trace: bool = False,
-    implementation: str = "numpy",
+    backend: Any = "serial",
+    compiled: bool | None = None,
     **params: Any,
 ) -> pd.DataFrame:
     """Run ``runs`` two-agent societies until their greedy policy pairs settle; count the pairs.
@@ -51,13 +55,14 @@ def find_attractors(
     at the Q-values of that joint policy (exact policy evaluation with the given
     exploration), so a run from there stays there exactly when it is a point attractor.
     Other keyword arguments are parameters of the ``sugar-spice`` world (exploration, …).
-    ``df.attrs["runs"]`` holds one row per run; with ``trace=True``, ``df.attrs["trace"]``
-    holds every run's pair (16·a + b, or 2·a + b for memory 0) at every check.
+    ``df.attrs["runs"]`` holds one row per run (with ``encounters``, where it stopped); with
+    ``trace=True``, ``df.attrs["trace"]`` holds every run's pair (16·a + b, or 2·a + b for
+    memory 0) at every check, a run that stopped early keeping its last pair.
 
-    ``implementation="compiled"`` runs the traders' numba kernels with one tick covering a
-    whole check (``rounds = check_every`` encounters per society per tick, unless ``rounds``
-    is given; it must divide ``check_every``): the same statistics, about 20 × faster at a
-    hundred societies (see the docs' *Speed*). Needs numba (``pip install 'npolitics[fast]'``).
+    Each run is one :class:`~npolitics.Experiment` run of the world with one society, which
+    plays a whole check per tick (``rounds = check_every`` encounters, unless ``rounds`` is
+    given; it must divide ``check_every``) and stops when its pair has settled (the world's
+    ``settled`` metric). ``backend`` and ``compiled`` are the Experiment's.
     """
     for name, value in (
         ("runs", runs),
@@ -74,54 +79,62 @@ def find_attractors(
             raise ValueError(f"initial must be a pair (code_a, code_b), got {initial!r}")
         params["initial_a"] = check_code(initial[0], memory, name="initial code_a")
         params["initial_b"] = check_code(initial[1], memory, name="initial code_b")
-    rounds = params.pop("rounds", check_every if implementation == "compiled" else 1)
+    rounds = params.pop("rounds", check_every)
     if isinstance(rounds, bool) or not isinstance(rounds, int) or rounds < 1:
         raise ValueError(f"rounds must be an integer ≥ 1, got {rounds!r}")
     if check_every % rounds:
         raise ValueError(f"rounds ({rounds}) must divide check_every ({check_every})")
     ticks = check_every // rounds
-    world = sugar_spice(
-        seed=seed,
-        experiment="attractors",
-        memory=memory,
-        societies=runs,
-        sample_every=ticks,
-        implementation=implementation,
-        rounds=rounds,
+    checks = -(-max_encounters // check_every)
+    values = {
+        "experiment": "attractors",
+        "memory": memory,
+        "societies": 1,
+        "rounds": rounds,
+        "check_every": check_every,
+        "settle_window": window,
+        "min_encounters": min_encounters,
+        "sample_every": ticks,
         **params,
+    }
+    experiment = npl.Experiment(
+        sugar_spice,
+        values,
+        runs=runs,
+        steps=checks * ticks,
+        seed=seed,
+        keep=("pair", "last_change", "payoff_total"),
+        stop="settled >= 1",
+        compiled=compiled,
     )
-    traders = world["traders"]
+    frame = experiment.run(backend=backend, quiet=True).frame()
+    # Before the first check: the pair of the initial Q-values, no payoff yet.
+    p = Params(**values)
+    start = codes_from_q(_initial_q(p, 2), memory)
     base = 16 if memory == 1 else 2
+    first = float(start[0] * base + start[1])
     lag = -(-window // check_every)  # checks per window, rounded up
-    totals: list[np.ndarray[Any, Any]] = [traders.payoff_total.reshape(-1, 2).sum(axis=1)]
-    pairs = _pairs(traders, base)
-    last_change = np.zeros(runs, np.int64)
-    history = [pairs] if trace else []
-    t = 0
-    while t < max_encounters:
-        world.run(steps=ticks, rollback=False)
-        t += check_every
-        now = _pairs(traders, base)
-        last_change[now != pairs] = t
-        pairs = now
-        totals.append(traders.payoff_total.reshape(-1, 2).sum(axis=1))
-        del totals[: max(0, len(totals) - lag - 1)]
-        if trace:
-            history.append(pairs)
-        if t >= min_encounters and np.all(t - last_change >= window):
-            break
-    span = (len(totals) - 1) * check_every
+    rows, history = [], []
+    for _run, one in frame.groupby("run", sort=True):
+        pairs = np.concatenate(([first], one["pair"].to_numpy()))
+        totals = np.concatenate(([0.0], one["payoff_total"].to_numpy()))
+        done = (pairs.size - 1) * check_every
+        last_change = int(one["last_change"].iloc[-1])
+        span = min(lag, totals.size - 1) * check_every
+        rows.append(
+            {
+                "policy_a": int(pairs[-1]) // base,
+                "policy_b": int(pairs[-1]) % base,
+                "settled": done - last_change >= window,
+                "last_change": last_change,
+                "mean_wellbeing": (totals[-1] - totals[-1 - span // check_every]) / (2 * span),
+                "encounters": done,
+            }
+        )
+        history.append(pairs.astype(np.int64))
     import pandas as pd  # slow to import: not for a world that is only built or refused
 
-    per_run = pd.DataFrame(
-        {
-            "policy_a": pairs // base,
-            "policy_b": pairs % base,
-            "settled": t - last_change >= window,
-            "last_change": last_change,
-            "mean_wellbeing": (totals[-1] - totals[0]) / (2 * span),
-        }
-    )
+    per_run = pd.DataFrame(rows)
     out = (
         per_run.groupby(["policy_a", "policy_b", "settled"], as_index=False)
         .agg(
@@ -133,12 +146,10 @@ def find_attractors(
         .reset_index(drop=True)
     )
     out.attrs["runs"] = per_run
-    out.attrs["encounters"] = t
+    out.attrs["encounters"] = int(per_run["encounters"].max())
     if trace:
-        out.attrs["trace"] = np.array(history)
+        longest = max(h.size for h in history)
+        out.attrs["trace"] = np.array(
+            [np.pad(h, (0, longest - h.size), mode="edge") for h in history]
+        ).T
     return out
-
-
-def _pairs(traders: Any, base: int) -> np.ndarray[Any, np.dtype[np.int64]]:
-    codes = traders.codes().reshape(-1, 2)
-    return np.asarray(codes[:, 0] * base + codes[:, 1], np.int64)

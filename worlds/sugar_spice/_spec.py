@@ -9,9 +9,8 @@ import numpy as np
 
 import npolitics as npl
 
-from . import _numba
-from ._agents import MAX_PARTNERS, Matchmaker, Traders
-from ._codes import PAYOFF, check_code, evaluate, payoff_table
+from ._agents import MAX_PARTNERS, IntArray, Matchmaker, Traders
+from ._codes import PAYOFF, check_code, codes_from_q, evaluate, payoff_table
 
 
 @attrs.frozen
@@ -59,15 +58,21 @@ class Params:
         1000.0, ge=1.0, le=1e12, help="encounters over which W(ψ) averages payoffs"
     )
     sample_every: int = npl.param(1000, ge=1, help="ticks between samples of Ω and the metrics")
-    implementation: str = npl.param(
-        "numpy",
-        choices=("numpy", "compiled"),
-        help="traders' handlers: numpy arrays, or numba kernels (pip install 'npolitics[fast]')",
-    )
     rounds: int = npl.param(
         1,
         ge=1,
-        help="encounters per society per tick (attractors, compiled; K − 1 played in the kernel)",
+        help="encounters per society per tick (attractors; the couple plays K − 1 in its rule)",
+    )
+    check_every: int = npl.param(
+        10_000, ge=1, help="encounters between an agent's looks at its greedy policy code"
+    )
+    settle_window: int = npl.param(
+        5_000_000,
+        ge=1,
+        help="encounters a society's pair of codes stays unchanged to be settled (attractors)",
+    )
+    min_encounters: int = npl.param(
+        0, ge=0, help="encounters before which no society counts as settled (attractors)"
     )
 
     def __attrs_post_init__(self) -> None:
@@ -85,15 +90,15 @@ class Params:
         if self.initial_a >= 0:
             check_code(self.initial_a, self.memory, name="initial_a")
             check_code(self.initial_b, self.memory, name="initial_b")
-        if self.implementation == "compiled" and not _numba.AVAILABLE:
-            raise npl.ParameterError(_numba.HINT)
-        if self.rounds > 1 and (
-            self.implementation != "compiled" or self.experiment != "attractors"
-        ):
+        if self.rounds > 1 and self.experiment != "attractors":
             raise npl.ParameterError(
-                f"rounds={self.rounds} (a block of encounters per tick) needs "
-                "implementation='compiled' and experiment='attractors'; "
-                f"got implementation={self.implementation!r}, experiment={self.experiment!r}"
+                f"rounds={self.rounds} (a block of encounters per tick) needs fixed couples, "
+                f"experiment='attractors'; got experiment={self.experiment!r}"
+            )
+        if self.check_every % self.rounds:
+            raise npl.ParameterError(
+                f"rounds ({self.rounds}) must divide check_every ({self.check_every}): "
+                "agents look at their codes between blocks"
             )
         if self.start_agents > self.agents:
             raise npl.ParameterError(
@@ -116,9 +121,10 @@ def _initial_q(p: Params, n: int) -> np.ndarray[Any, np.dtype[np.float64]]:
     return q
 
 
-#: Bytes one trader takes (Q-table, memory of partners, payoff window); measured about 300
-#: with the matchmaker's share at peak while building, rounded up.
-TRADER_BYTES = 512
+#: Bytes one trader takes: Q-table 80, memory of partners 3 × 8 × MAX_PARTNERS = 1536 (until
+#: a column's shape can follow known_partners), the rest 48, the matchmaker's share while
+#: building; rounded up.
+TRADER_BYTES = 2048
 
 
 def memory(p: Params) -> float:
@@ -137,6 +143,7 @@ def sugar_spice(p: Params, world: npl.World) -> None:
     """
     couples = p.experiment == "attractors"
     n = 2 * p.societies if couples else p.agents
+    q = _initial_q(p, n)
     traders = Traders(
         n=n,
         memory=p.memory,
@@ -145,13 +152,17 @@ def sugar_spice(p: Params, world: npl.World) -> None:
         discount=p.discount,
         learning_rate=p.learning_rate,
         exploration=p.exploration,
-        schedule=p.schedule,
+        decaying=p.schedule != "constant",
         half_life=p.half_life,
         exploration_floor=p.exploration_floor,
-        window=p.window,
-        implementation=p.implementation,
-        table=np.array(p.payoff, dtype=np.float64).reshape(-1),
-        q=_initial_q(p, n),
+        rate=1.0 / p.window,
+        pay_tt=float(p.payoff[0][0]),
+        pay_ts=float(p.payoff[0][1]),
+        pay_st=float(p.payoff[1][0]),
+        pay_ss=float(p.payoff[1][1]),
+        check_every=p.check_every,
+        q=q,
+        code=codes_from_q(q, p.memory),
     )
     matchmaker = Matchmaker(
         n=1,
@@ -201,6 +212,31 @@ def sugar_spice(p: Params, world: npl.World) -> None:
             pair_names = {"always_steal": (1, 1), "always_trade": (0, 0)}
         for name, (a, b) in pair_names.items():
             world.metric(f"share_{name}", _pair_share(a, b))
+        _settling(world, p)
+
+
+def _settling(world: npl.World, p: Params) -> None:
+    """Experiment 1's metrics of settling: when did each society's pair of codes last change?
+
+    Agents look at their greedy codes every ``check_every`` encounters; a society's pair last
+    changed when either code did. ``pair`` and ``last_change`` are society 0's (the society,
+    when each run is one, as :func:`~._attractors.find_attractors` runs them).
+    """
+    base = 16 if p.memory == 1 else 2
+
+    def last_change(t: Traders) -> IntArray:
+        return np.maximum(t.changed[0::2], t.changed[1::2])
+
+    def settled(w: npl.World) -> float:
+        t = w["traders"]
+        checked = t.encounters[0::2] // p.check_every * p.check_every
+        done = (checked - last_change(t) >= p.settle_window) & (checked >= p.min_encounters)
+        return float(done.mean())
+
+    world.metric("settled", settled)
+    world.metric("pair", lambda w: float(w["traders"].code[0] * base + w["traders"].code[1]))
+    world.metric("last_change", lambda w: float(last_change(w["traders"])[0]))
+    world.metric("payoff_total", lambda w: float(w["traders"].payoff_total.sum()))
 
 
 def _pair_share(a: int, b: int) -> Any:
