@@ -460,17 +460,23 @@ def compile_loop(runner: Runner) -> Any:
     """The compiled ``batch(s, to, *columns, now, n, rng)`` of ``runner``'s rule: one per
     rule, message layout, state names and outbox layouts in this process, and cached on
     disk across processes (the file is named by a digest of the rule's code)."""
+    return loop_module(runner).batch
+
+
+def loop_module(runner: Runner) -> Any:
+    """The generated module of ``runner``'s rule: ``batch``, and ``core`` (the loop over rows
+    ``lo`` to ``hi`` of a batch, sending into outboxes made by ``box0``, ``box1``, …)."""
     key = runner.key()
-    fn = _LOOPS.get(key)
-    if fn is None:
-        fn = _LOOPS[key] = _generate(runner)
-    return fn
+    module = _LOOPS.get(key)
+    if module is None:
+        module = _LOOPS[key] = _generate(runner)
+    return module
 
 
 def _generate(runner: Runner) -> Any:
     import numba
 
-    from . import _numba_glue  # registers the outbox type and npl.send's overload
+    from . import _numba_glue  # noqa: F401 - registers the outbox type and npl.send
 
     layout = runner.layout
     nf = len(layout.names)
@@ -525,6 +531,26 @@ def _generate(runner: Runner) -> Any:
         "",
     ]
     source = "\n".join(lines)
+    digest = source_digest(source, fingerprint(runner.rule.fn))
+    stem = re.sub(r"\W", "_", runner.rule.fn.__qualname__)[:60]
+    module = _load(f"_npl_{stem}_{digest}", source)
+    if getattr(module, "ready", False):  # the same code, reached by another path
+        return module
+    cache = module.__file__ is not None
+    module.rule = numba.njit(runner.rule.fn)  # type: ignore[attr-defined]
+    for name in [f"box{k}" for k in range(len(boxes))] + ["core", "batch"]:
+        setattr(module, name, numba.njit(cache=cache)(getattr(module, name)))
+    module.ready = True  # type: ignore[attr-defined]
+    return module
+
+
+def source_digest(source: str, *extra: bytes) -> str:
+    """A digest naming generated code: its source, what it calls, and the versions of the
+    tools that compile it (a cached file is reused only when all are the same)."""
+    import numba
+
+    from . import _numba_glue
+
     digest = hashlib.sha256()
     for part in (
         _CODEGEN_VERSION,
@@ -535,17 +561,14 @@ def _generate(runner: Runner) -> Any:
         inspect.getsource(_numba_glue),
     ):
         digest.update(part.encode())
-    digest.update(fingerprint(runner.rule.fn))
-    stem = re.sub(r"\W", "_", runner.rule.fn.__qualname__)[:60]
-    module = _load(f"_npl_{stem}_{digest.hexdigest()[:20]}", source)
-    if getattr(module, "ready", False):  # the same code, reached by another path
-        return module.batch
-    cache = module.__file__ is not None
-    module.rule = numba.njit(runner.rule.fn)  # type: ignore[attr-defined]
-    for name in [f"box{k}" for k in range(len(boxes))] + ["core", "batch"]:
-        setattr(module, name, numba.njit(cache=cache)(getattr(module, name)))
-    module.ready = True  # type: ignore[attr-defined]
-    return module.batch
+    for more in extra:
+        digest.update(more)
+    return digest.hexdigest()[:20]
+
+
+def load_module(name: str, source: str) -> types.ModuleType:
+    """Generated module ``name`` (see :func:`_load`)."""
+    return _load(name, source)
 
 
 def _trimmed(box: str, outbox: Outbox) -> str:

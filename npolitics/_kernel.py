@@ -27,6 +27,7 @@ from ._agent import Agent, Population
 from ._channel import Channel, channels
 from ._compiled import Runner, compiled_mode, message_layout, resolve_outboxes, state_names
 from ._context import Context
+from ._engine import Engine
 from ._errors import (
     ArgumentError,
     DefinitionError,
@@ -168,6 +169,9 @@ class Kernel:
         #: Whether compiled channels run through numba (None: not decided by a run yet).
         self.compiled: bool | None = None
         self.runners: dict[tuple[str, str], Runner] = {}
+        #: The compiled cascades and instants of this world (None: not made, or interpreted).
+        self.engine: Engine | None = None
+        self._rng_pointers: tuple[Any, tuple[int, ...]] = (None, ())
 
     # -- composition -------------------------------------------------------------------
 
@@ -254,6 +258,21 @@ class Kernel:
                 if mode and runner.fn is None:
                     group = route.group
                     runner.fn = runner.build(group.members, group.context.rng)
+        self.engine = None
+        if mode and self.runners:
+            self.engine = Engine(self)
+            if not (self.engine.sweeps or self.engine.instants_ok):
+                self.engine = None
+
+    def rng_pointers(self) -> tuple[int, ...]:
+        """The world's stream as compiled code reaches it (shuffled clocks draw from it)."""
+        rng, pointers = self._rng_pointers
+        if rng is not self.rng:
+            from ._numba_glue import rng_pointers
+
+            pointers = rng_pointers(self.rng)
+            self._rng_pointers = (self.rng, pointers)
+        return pointers
 
     def runner(self, group: str, channel: str) -> Runner:
         """The runner of compiled channel ``channel`` of ``group`` (made when first asked)."""
@@ -411,6 +430,10 @@ class Kernel:
 
     def _sequential(self, route: Route, sweep: Sweep, t: Time, inline: bool) -> Cascade:
         """One agent at a time, each followed by the depth-first cascade of its delay-0 sends."""
+        engine = self.engine
+        if inline and engine is not None and route.key in engine.sweeps and engine.ready():
+            engine.sweep(route, sweep.order, t)  # the same turns and cascades, compiled
+            return
         cascade = _Cascade(self.queue, t)
         fresh = cascade.fresh
         by_key = self.by_key

@@ -518,6 +518,19 @@ class World:
         progress = _Progress(self, horizon)
         check_at = progress.next_check
         instants = 0
+        # Many instants in one compiled call, between samples, where nothing needs Python.
+        engine = kernel.engine
+        fast = (
+            engine is not None
+            and engine.instants_ok
+            and not check
+            and not before
+            and self._stopping is None
+            and not self._auto_sampling
+            # worth compiling only when samples are further apart than ticks
+            and self._sample_every > min(c.every for c in kernel.clocks.values())
+            and engine.ready()
+        )
         while True:
             t = kernel.next_time()
             if t is None or t > horizon or (before and t >= horizon):
@@ -526,6 +539,13 @@ class World:
             if instants == check_at:  # cheap on the hot path: a count and a comparison
                 check_at = progress.check(t, instants)
             self._record_through(t, recorder, inclusive=False)
+            if fast:
+                assert engine is not None
+                sample = self._sample_start + self._next_sample * self._sample_every
+                done = engine.instants(min(horizon, sample), check_at - instants)
+                if done:
+                    instants += done - 1
+                    continue
             self._instant(t)
             if self._close_instant(t, check) and not before:
                 horizon = t

@@ -181,3 +181,53 @@ def purses(p: PurseParams, world: npl.World) -> None:
     world.add("purses", Purse(n=p.n))
     world.clock("purses", "tick")
     world.metric("richest", lambda w: float(w["purses"].coins.max()))
+
+
+@attrs.frozen
+class Bucket:
+    """The bucket, handed over (a message with no fields)."""
+
+
+class Line(npl.Population):
+    """docs/time-and-order.md's bucket brigade, as a compiled population: whoever holds the
+    bucket (unless last in line) passes it on with delay 0 at every tick."""
+
+    holds = npl.column(np.bool_, False)
+
+    @npl.channel(compiled=True, sends={"give": "take"})
+    def tick(s, i, m: npl.Tick, ctx, give):  # type: ignore[no-untyped-def]
+        if s.holds[i] and i + 1 < ctx.n:
+            s.holds[i] = False
+            npl.send(give, i + 1)
+
+    @npl.channel(compiled=True)
+    def take(s, i, m: Bucket, ctx):  # type: ignore[no-untyped-def]
+        s.holds[i] = True
+
+
+def line_world(
+    people: int = 5, activation: Any = "sequential", order: Any = "fixed", seed: int = 1
+) -> npl.World:
+    world = npl.World("bucket-brigade", seed=seed)
+    line = Line(n=people)
+    line.holds[0] = True
+    world.add("line", line)
+    world.clock("line", "tick", activation=activation, order=order)
+    world.metric("bucket", lambda w: float(np.argmax(w["line"].holds)))
+    return world
+
+
+class Echo(npl.Population):
+    """Each tick, agent 0 starts a message that bounces forever at delay 0."""
+
+    bounces = npl.column(np.int64, 0)
+
+    @npl.channel(compiled=True, sends={"out": "bounce"})
+    def tick(s, i, m: npl.Tick, ctx, out):  # type: ignore[no-untyped-def]
+        if i == 0:
+            npl.send(out, 0)
+
+    @npl.channel(compiled=True, sends={"out": "bounce"})
+    def bounce(s, i, m: Bucket, ctx, out):  # type: ignore[no-untyped-def]
+        s.bounces[i] += 1
+        npl.send(out, i)

@@ -1,0 +1,41 @@
+"""Compiled helpers of the generated engines (see ``_engine``): imported only with numba."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True)
+def app_rows(dst: Any, src: Any, k: int, c: int) -> Any:  # pragma: no cover - compiled
+    """``dst`` with ``src[:c]`` written at rows ``k`` to ``k + c`` (a longer copy if needed)."""
+    if k + c > dst.size:
+        bigger = np.empty(max(2 * dst.size, k + c, 16), dst.dtype)
+        bigger[:k] = dst[:k]
+        dst = bigger
+    dst[k : k + c] = src[:c]
+    return dst
+
+
+@njit(cache=True)
+def bounds(a: Any, c: int) -> tuple[int, int]:  # pragma: no cover - compiled
+    """The least and the greatest of ``a[:c]`` (``c`` ≥ 1)."""
+    lo = a[0]
+    hi = a[0]
+    for k in range(1, c):
+        v = a[k]
+        if v < lo:
+            lo = v
+        elif v > hi:
+            hi = v
+    return lo, hi
+
+
+@njit(cache=True)
+def grow2(a: Any) -> Any:  # pragma: no cover - compiled
+    """A 2-D array twice as tall holding ``a`` in its first rows."""
+    b = np.empty((2 * a.shape[0], a.shape[1]), a.dtype)
+    b[: a.shape[0]] = a
+    return b
