@@ -7,11 +7,11 @@ quirks are kept: targets are drawn from the module-level 100 facts. The key stat
 tail-mean work rate per variant.
 
 Every implementation runs ``steps`` steps (a few hundred: the reference is slow). The row
-"npolitics population, full size" runs the experiment at its real length, ``full_steps``
-(10 000), with the population implementation (and "npolitics compiled, full size" with the
-compiled one, when numba is installed); they run in the full benchmark only (skipped
-with ``--quick``) and report their own amount of work, so their throughput and peak memory are
-the figures to read, their time being for 10 000 steps.
+"npolitics, full size" runs the experiment at its real length, ``full_steps`` (10 000), as
+one ``npl.Experiment`` over the three variants on two processes; it runs in the full
+benchmark only (skipped with ``--quick``) and reports its own amount of work, so its
+throughput and peak memory (of its largest process) are the figures to read, its time being
+for 10 000 steps.
 """
 
 from __future__ import annotations
@@ -89,11 +89,6 @@ _GRAND = dict(npolitics_impl.GRAND_IMPLEMENTATIONS)
 
 IMPLEMENTATIONS: list[tuple[str, Callable[[Sizes, int], Any]]] = [
     *((name, _npolitics(run)) for name, run in npolitics_impl.GRAND_IMPLEMENTATIONS),
-    ("npolitics population, full size", _full_size(_GRAND["npolitics population"])),
-    *(
-        [("npolitics compiled, full size", _full_size(_GRAND["npolitics compiled"]))]
-        if "npolitics compiled" in _GRAND
-        else []
-    ),
+    ("npolitics, full size", _full_size(_GRAND["npolitics, 2 processes"])),
     ("reference script", run_reference),
 ]

@@ -328,7 +328,7 @@ SETTINGS: dict[str, list[list[str]]] = {
     "knowledge-office": [
         [],
         ["variant=database"],
-        ["implementation=scalar", "variant=forgetful"],
+        ["variant=forgetful", "forget_rate=1"],
         ["fidelity=corrected", "variant=sociable_v1"],
     ],
     "sugar-spice": [[], ["schedule=exponential"], ["experiment=growth", "agents=20"]],

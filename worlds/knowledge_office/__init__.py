@@ -5,8 +5,8 @@ database (the knowledge-office notebook of the seed documents).
 """
 
 from ._database import Database as Database
-from ._knowledge import SeedKnowledge as SeedKnowledge
-from ._knowledge import UniformKnowledge as UniformKnowledge
+from ._floor import Floor as Floor
+from ._office import Office as Office
 from ._params import VARIANTS as VARIANTS
 from ._params import Answer as Answer
 from ._params import Ask as Ask
@@ -15,10 +15,6 @@ from ._params import Params as Params
 from ._params import Query as Query
 from ._params import Turn as Turn
 from ._params import Write as Write
-from ._pool import PoolDraws as PoolDraws
-from ._population import Office as Office
-from ._scalar import Floor as Floor
-from ._scalar import Worker as Worker
 from ._world import knowledge_office as knowledge_office
 
 __all__ = [
@@ -30,12 +26,8 @@ __all__ = [
     "Floor",
     "Office",
     "Params",
-    "PoolDraws",
     "Query",
-    "SeedKnowledge",
     "Turn",
-    "UniformKnowledge",
-    "Worker",
     "Write",
     "knowledge_office",
 ]

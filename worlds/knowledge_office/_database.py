@@ -1,64 +1,49 @@
-"""The shared database: one agent with a ``write`` and a ``query`` channel.
+"""The shared database: a population of one with a ``write`` and a ``query`` channel.
 
-The notebook's database is a set that a worker's write changes at once, so a later worker of
-the same tick can find the fact. Here a write is stamped with its tick and the writer's
-position in the tick, and a query finds a fact written at an earlier tick or earlier in the
-same tick; ``write`` is declared before ``query`` so a round's writes are in before its
-queries are answered. Queries and writes never interleave otherwise, so this is exact.
+The notebook's database is a set that a write changes at once, so a later worker of the same
+tick can find the fact: turns are sequential (see ``_floor``), so a query sees exactly the
+writes of earlier turns.
 """
 
 from __future__ import annotations
 
-import attrs
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
 import npolitics as npl
 
-from ._params import Answer, Query, Write
-
-NEVER = np.iinfo(np.int64).max
+from ._params import Query, Write
 
 
 class Database(npl.Population):
-    """The database, a population of one: ``stamp[f]`` orders the first write of fact ``f``."""
+    """The database (``n`` = 1): ``has[0, f]`` whether fact ``f`` was written to it."""
 
-    facts: int = attrs.field(default=0, kw_only=True)
-    workers: int = attrs.field(default=1, kw_only=True)
-    group: str = attrs.field(default="workers", kw_only=True)
-    stamp: npt.NDArray[np.int64] = attrs.field(factory=lambda: np.zeros(0, np.int64), kw_only=True)
-    size: int = attrs.field(default=0, kw_only=True)
-    writes: int = attrs.field(default=0, kw_only=True)
+    facts: int = 0
+    has: npt.NDArray[np.bool_] = npl.column(np.bool_, False, shape=(0,))
+    stored: npt.NDArray[np.int64] = npl.column(np.int64, 0)
+    writes: npt.NDArray[np.int64] = npl.column(np.int64, 0)
 
     def __attrs_post_init__(self) -> None:
         super().__attrs_post_init__()
-        if self.stamp.size != self.facts:
-            self.stamp = np.full(self.facts, NEVER, np.int64)
+        if self.has.shape != (self.n, self.facts):  # one entry per fact
+            self.has = np.zeros((self.n, self.facts), np.bool_)
 
-    def _now(self, ctx: npl.Context, turn: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-        return int(ctx.now) * (self.workers + 1) + turn
+    @npl.channel(compiled=True)
+    def write(s: Any, i: int, m: Write, ctx: Any) -> None:
+        """Store the fact."""
+        s.writes[i] += 1
+        if not s.has[i, m.fact]:
+            s.has[i, m.fact] = True
+            s.stored[i] += 1
 
-    @npl.channel
-    def write(self, batch: npl.Batch[Write], ctx: npl.Context) -> None:
-        """Store each fact, remembering when it first arrived."""
-        fact = batch.fact.astype(np.int64)
-        stamp = self._now(ctx, batch.turn.astype(np.int64))
-        fresh = self.stamp[fact] == NEVER
-        self.size += int(np.unique(fact[fresh]).size)
-        last_smallest = np.argsort(stamp, kind="stable")[::-1]  # assignment keeps the last
-        f, s = fact[last_smallest], stamp[last_smallest]
-        self.stamp[f] = np.minimum(self.stamp[f], s)
-        self.writes += len(batch)
-
-    @npl.channel
-    def query(self, batch: npl.Batch[Query], ctx: npl.Context) -> None:
-        """Answer each query: was the fact written before the asker's turn?"""
-        fact = batch.fact.astype(np.int64)
-        inside = (fact >= 0) & (fact < self.facts)  # seed targets may lie beyond the facts
-        stamp = self.stamp[np.where(inside, fact, 0)]
-        known = inside & (stamp < self._now(ctx, batch.turn.astype(np.int64)))
-        ctx.send(self.group, "answer", npl.Batch(Answer, batch.asker, fact=fact, known=known))
+    @npl.channel(compiled=True, sends={"answer": "workers.answer"})
+    def query(s: Any, i: int, m: Query, ctx: Any, answer: Any) -> None:
+        """Answer on the asker's ``answer`` channel: is the fact in the database?"""
+        known = 0 <= m.fact < s.facts and s.has[i, m.fact]
+        npl.send(answer, m.asker, m.fact, known)
 
     def contents(self) -> npt.NDArray[np.int64]:
         """The facts stored, ascending."""
-        return np.flatnonzero(self.stamp != NEVER).astype(np.int64)
+        return np.flatnonzero(self.has[0]).astype(np.int64)

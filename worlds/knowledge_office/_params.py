@@ -42,12 +42,6 @@ class Params:
     )
     beta_a: float = npl.param(0.8, gt=0, help="shape a of Beta(a, b): fact = ⌊facts·Beta⌋")
     beta_b: float = npl.param(2.0, gt=0, help="shape b of Beta(a, b)")
-    implementation: str = npl.param(
-        "population",
-        choices=("scalar", "population", "compiled"),
-        help="scalar: one Agent per worker; population: one Population, array code; "
-        "compiled: one Population whose tick is a numba kernel (needs numba)",
-    )
     fidelity: str = npl.param(
         "seed",
         choices=("seed", "corrected"),
@@ -95,7 +89,6 @@ class Turn:
     """The floor to a worker: your turn in this tick; ``colleagues`` are still free."""
 
     colleagues: int
-    turn: int
 
 
 @attrs.frozen
@@ -107,11 +100,11 @@ class Done:
 
 @attrs.frozen
 class Ask:
-    """Does the colleague know ``fact``? Asked by worker ``asker`` at position ``turn``."""
+    """Does the colleague know ``fact``? Asked by worker ``asker`` (to the floor, who finds a
+    free colleague: the same question)."""
 
     asker: int
     fact: int
-    turn: int
 
 
 @attrs.frozen
@@ -124,16 +117,14 @@ class Answer:
 
 @attrs.frozen
 class Query:
-    """Worker ``asker``, at position ``turn`` of the tick, looks ``fact`` up in the database."""
+    """Worker ``asker`` looks ``fact`` up in the database."""
 
     asker: int
     fact: int
-    turn: int
 
 
 @attrs.frozen
 class Write:
-    """A worker at position ``turn`` of the tick contributes ``fact`` to the database."""
+    """A worker contributes ``fact`` to the database."""
 
     fact: int
-    turn: int

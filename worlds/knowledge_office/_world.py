@@ -7,26 +7,22 @@ import numpy.typing as npt
 
 import npolitics as npl
 
-from ._compiled import CompiledOffice
 from ._database import Database
+from ._floor import Floor
+from ._office import GROW_EVERY, Office
 from ._params import Params
-from ._population import Office
-from ._scalar import Floor, Worker
 
-#: Bytes per worker at build (measured: about 100 as a population, 420 as scalar agents),
-#: rounded up for the facts each comes to know; and per fact of the shared database.
-WORKER_BYTES = {"scalar": 1024, "population": 256, "compiled": 256}
-FACT_BYTES = 32
+#: Bytes per worker at build, rounded up for the facts each comes to know (its set table
+#: doubles as it grows: about 16 bytes per fact known); per fact of the shared database.
+WORKER_BYTES = 256
+FACT_BYTES = 1
 
 
 def memory(p: Params) -> float:
     """What an office of ``p`` takes in memory, estimated before it is built: its workers,
-    the database's facts, and with fidelity corrected (arrays) a bit per worker and fact."""
+    the floor's order and pool, and the database's facts."""
     database = p.total_facts * FACT_BYTES if p.variant == "database" else 0
-    bits = 0
-    if p.fidelity == "corrected" and p.implementation != "scalar":
-        bits = p.workers * ((p.total_facts + 7) // 8)  # UniformKnowledge's bitmap
-    return p.workers * WORKER_BYTES[p.implementation] + database + bits
+    return p.workers * WORKER_BYTES + database
 
 
 @npl.world("knowledge-office", params=Params, memory=memory)
@@ -37,28 +33,19 @@ def knowledge_office(p: Params, world: npl.World) -> None:
     office's output per worker and tick. From the knowledge-office notebook; fidelity=seed
     keeps its quirks, fidelity=corrected fixes them."""
     shuffled = p.fidelity == "corrected" and p.pooled
-    if p.implementation == "scalar":
-        world.add("workers", [Worker(p) for _ in range(p.workers)])
-        world.clock("workers", "tick")
-        if p.solitary:
-            world.clock("workers", "act")
-        else:
-            world.add("floor", Floor(p.workers, p.pooled, shuffled))
-            world.clock("floor", "tick")
-    elif p.implementation == "compiled":
-        world.add("workers", CompiledOffice(n=p.workers, p=p))
-        world.clock("workers", "tick", order="shuffled" if shuffled else "fixed")
-    else:
-        world.add("workers", Office(n=p.workers, p=p))
-        world.clock("workers", "tick", order="shuffled" if shuffled else "fixed")
-    if p.variant == "database":
-        world.add("database", Database(n=1, facts=p.total_facts, workers=p.workers))
+    world.add("workers", Office.of(p))
+    world.add("floor", Floor(n=1, workers=p.workers, pooled=p.pooled, shuffled=shuffled))
+    world.add("database", Database(n=1, facts=p.total_facts if p.variant == "database" else 0))
+    world.clock("workers", "grow", every=GROW_EVERY)
+    world.clock("workers", "tick")
+    if not p.solitary:
+        world.clock("floor", "tick", activation="sequential")
 
     workers = p.workers
     world.metric("work_rate", lambda w: w.omega().total / workers)
     world.metric("known_facts", lambda w: known_counts(w).mean())
     if p.variant == "database":
-        world.metric("database_facts", lambda w: float(w["database"].size))
+        world.metric("database_facts", lambda w: float(w["database", Database].stored[0]))
 
     world.view(lambda w: who_knows_what(w, p.total_facts))
     world.invariant("work done per tick ≤ workers", lambda w: w.omega().total <= workers)
@@ -70,31 +57,23 @@ def knowledge_office(p: Params, world: npl.World) -> None:
         world.invariant(
             "the database holds only facts written to it, all in range(facts)",
             lambda w: (
-                w["database"].size <= w["database"].writes
-                and bool(np.all(w["database"].contents() < p.total_facts))
+                w["database", Database].stored[0] <= w["database", Database].writes[0]
+                and bool(np.all(w["database", Database].contents() < p.total_facts))
             ),
         )
 
 
 def known_counts(world: npl.World) -> npt.NDArray[np.float64]:
     """How many facts each worker knows."""
-    group = world["workers"]
-    if isinstance(group, (Office, CompiledOffice)):
-        counts: npt.NDArray[np.float64] = group.known.count.astype(float)
-        return counts
-    return np.array([len(worker.known) for worker in group], float)
+    counts: npt.NDArray[np.float64] = world["workers", Office].count.astype(float)
+    return counts
 
 
 def known_bounds(world: npl.World) -> list[tuple[int, int]]:
     """The smallest and largest fact each worker knows (workers who know nothing left out)."""
-    group = world["workers"]
-    if isinstance(group, (Office, CompiledOffice)):
-        return [
-            (int(f[0]), int(f[-1]))
-            for f in (group.known.facts_of(i) for i in range(group.n))
-            if f.size
-        ]
-    return [(min(w.known), max(w.known)) for w in group if w.known]
+    office = world["workers", Office]
+    known = (office.facts_of(i) for i in range(office.n))
+    return [(int(f.min()), int(f.max())) for f in known if f.size]
 
 
 def who_knows_what(
@@ -102,15 +81,12 @@ def who_knows_what(
 ) -> npl.MatrixView:
     """The dashboard's view: which of the first ``columns`` facts the first ``rows`` workers
     know (the common facts: Beta(0.8, 2) puts most research there)."""
-    group = world["workers"]
-    n = min(rows, len(group))
+    office = world["workers", Office]
+    n = min(rows, office.n)
     m = min(columns, facts)
-    if isinstance(group, (Office, CompiledOffice)):
-        r = np.repeat(np.arange(n), m)
-        f = np.tile(np.arange(m), n)
-        known = np.asarray(group.known.knows(r, f), float).reshape(n, m)
-    else:
-        known = np.array([[f in w.known for f in range(m)] for w in group[:n]], float)
+    r = np.repeat(np.arange(n), m)
+    f = np.tile(np.arange(m), n)
+    known = office.knows_all(r, f).reshape(n, m).astype(float)
     return npl.MatrixView(
         known, row_label="worker", column_label="fact", title="who knows which common fact"
     )

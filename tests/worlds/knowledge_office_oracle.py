@@ -1,4 +1,7 @@
-"""The scalar implementation: one Agent per worker, and the floor that hands out turns.
+"""A test oracle for the knowledge office: one Agent per worker, whose facts are a real
+Python set (``set.pop()`` is CPython's own), and the floor that hands out turns; the database
+is a Python set. Written as the world was before it became one compiled model; the tests
+hold the world to it in distribution (fidelity corrected) and to the notebook's own code.
 
 The notebook's run loop is sequential within a tick: each worker acts in turn, and under the
 free-colleague pool a colleague who was asked sits the rest of the tick out. Here that loop is
@@ -14,8 +17,44 @@ import attrs
 import numpy as np
 
 import npolitics as npl
+from worlds.knowledge_office import Params
 
-from ._params import Answer, Ask, Done, Params, Query, Turn, Write
+
+@attrs.frozen
+class Turn:
+    colleagues: int
+    turn: int
+
+
+@attrs.frozen
+class Done:
+    worker: int
+
+
+@attrs.frozen
+class Ask:
+    asker: int
+    fact: int
+    turn: int
+
+
+@attrs.frozen
+class Answer:
+    fact: int
+    known: bool
+
+
+@attrs.frozen
+class Query:
+    asker: int
+    fact: int
+    turn: int
+
+
+@attrs.frozen
+class Write:
+    fact: int
+    turn: int
 
 
 class Worker(npl.Agent):
@@ -142,3 +181,35 @@ class Floor(npl.Agent):
         free = len(self.queue) if self.pooled else 0
         ctx.send(npl.Address("workers", worker), "turn", Turn(free, self.position))
         self.position += 1
+
+
+class Store(npl.Agent):
+    """The database: a set, changed at once by a write."""
+
+    facts: set[int] = attrs.field(factory=set)
+
+    @npl.channel
+    def write(self, m: Write, ctx: npl.Context) -> None:
+        self.facts.add(m.fact)
+
+    @npl.channel
+    def query(self, m: Query, ctx: npl.Context) -> None:
+        ctx.send(npl.Address("workers", m.asker), "answer", Answer(m.fact, m.fact in self.facts))
+
+
+def oracle_world(seed: int, **params: object) -> npl.World:
+    """The oracle's office of ``params`` (the world's parameters), seeded with ``seed``."""
+    p = Params(**params)  # type: ignore[arg-type]
+    world = npl.World("knowledge-office-oracle", seed=seed)
+    world.add("workers", [Worker(p) for _ in range(p.workers)])
+    world.clock("workers", "tick")
+    if p.solitary:
+        world.clock("workers", "act")
+    else:
+        shuffled = p.fidelity == "corrected" and p.pooled
+        world.add("floor", Floor(p.workers, p.pooled, shuffled))
+        world.clock("floor", "tick")
+    world.add("database", Store())
+    workers = p.workers
+    world.metric("work_rate", lambda w: w.omega().total / workers)
+    return world
