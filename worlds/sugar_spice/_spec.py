@@ -64,15 +64,19 @@ class Params:
         help="encounters per society per tick (attractors; the couple plays K − 1 in its rule)",
     )
     check_every: int = npl.param(
-        10_000, ge=1, help="encounters between an agent's looks at its greedy policy code"
+        10_000,
+        ge=1,
+        le=10**15,
+        help="encounters between an agent's looks at its greedy policy code",
     )
     settle_window: int = npl.param(
         5_000_000,
         ge=1,
+        le=10**15,
         help="encounters a society's pair of codes stays unchanged to be settled (attractors)",
     )
     min_encounters: int = npl.param(
-        0, ge=0, help="encounters before which no society counts as settled (attractors)"
+        0, ge=0, le=10**15, help="encounters before which no society counts as settled (attractors)"
     )
 
     def __attrs_post_init__(self) -> None:
