@@ -48,7 +48,7 @@ AVAILABLE = importlib.util.find_spec("numba") is not None
 HINT = "compiled runs need numba: pip install 'npolitics[fast]' (or pip install numba)"
 
 #: Bumped when generated code changes shape, so stale disk caches are never loaded.
-_CODEGEN_VERSION = "1"
+_CODEGEN_VERSION = "3"
 
 
 def compiled_mode(compiled: bool | None) -> bool:
@@ -100,7 +100,7 @@ class Jit:
         if self._dispatcher is None:
             import numba
 
-            self._dispatcher = numba.njit(self.__wrapped__)
+            self._dispatcher = numba.njit(inline="always")(self.__wrapped__)
         return self._dispatcher
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -537,7 +537,7 @@ def _generate(runner: Runner) -> Any:
     if getattr(module, "ready", False):  # the same code, reached by another path
         return module
     cache = module.__file__ is not None
-    module.rule = numba.njit(runner.rule.fn)  # type: ignore[attr-defined]
+    module.rule = numba.njit(inline="always")(runner.rule.fn)  # type: ignore[attr-defined]
     for name in [f"box{k}" for k in range(len(boxes))] + ["core", "batch"]:
         setattr(module, name, numba.njit(cache=cache)(getattr(module, name)))
     module.ready = True  # type: ignore[attr-defined]

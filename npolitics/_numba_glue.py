@@ -63,24 +63,74 @@ _IMPLS: dict[tuple[str, ...], Any] = {}
 
 
 def _send_impl(fields: tuple[str, ...]) -> Any:
-    """``send(box, to, *values)`` for an outbox with message fields ``fields``."""
+    """``send(box, to, *values)`` for an outbox with message fields ``fields``: grow the
+    columns when full (rarely), then write one row (without touching reference counts)."""
     impl = _IMPLS.get(fields)
     if impl is None:
         cols = [_PREFIX + f for f in fields]
         lines = [
             "def impl(box, to, *values):",
-            "    c = box.count",
-            "    if c == box.to.size:",
+            "    if box.count == capacity(box):",
+            "        c = box.count",
             "        box.to = grown(box.to, c)",
             *(f"        box.{col} = grown(box.{col}, c)" for col in cols),
-            "    box.to[c] = to",
-            *(f"    box.{col}[c] = values[{k}]" for k, col in enumerate(cols)),
-            "    box.count = c + 1",
+            "    write_row(box, to, values)",
         ]
-        namespace: dict[str, Any] = {"grown": grown}
+        namespace: dict[str, Any] = {"grown": grown, "capacity": capacity, "write_row": write_row}
         exec("\n".join(lines), namespace)
         impl = _IMPLS[fields] = namespace["impl"]
     return impl
+
+
+def _columns(context: Any, builder: Any, box_type: Any, box: Any) -> Any:
+    """The data of outbox ``box``, read in place (no reference is taken)."""
+    utils = structref._Utils(context, builder, box_type)  # type: ignore[no-untyped-call]
+    return utils.get_data_struct(box)  # type: ignore[no-untyped-call]
+
+
+@intrinsic
+def capacity(typingctx, box):  # type: ignore[no-untyped-def]
+    """How many rows outbox ``box``'s columns hold."""
+    sig = types.intp(box)
+
+    def codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
+        (box_type,), (value,) = signature.args, args
+        data = _columns(context, builder, box_type, value)
+        array = context.make_array(box_type.field_dict["to"])(context, builder, value=data.to)
+        return builder.extract_value(array.shape, 0)
+
+    return sig, codegen
+
+
+@intrinsic
+def write_row(typingctx, box, to, values):  # type: ignore[no-untyped-def]
+    """Write ``to`` and ``values`` at row ``count`` of outbox ``box`` and count it (there is
+    room: the caller made sure)."""
+    sig = types.void(box, to, values)
+
+    def codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
+        box_type, to_type, values_type = signature.args
+        value, to_value, row = args
+        data = _columns(context, builder, box_type, value)
+        count = data.count
+        names = ["to", *(_PREFIX + f for f in box_type.message_fields)]
+        for k, name in enumerate(names):
+            array_type = box_type.field_dict[name]
+            array = context.make_array(array_type)(context, builder, value=getattr(data, name))
+            where = cgutils.get_item_pointer(  # type: ignore[no-untyped-call]
+                context, builder, array_type, array, [count]
+            )
+            item, item_type = (
+                (to_value, to_type)
+                if k == 0
+                else (builder.extract_value(row, k - 1), values_type[k - 1])
+            )
+            item = context.cast(builder, item, item_type, array_type.dtype)
+            context.pack_value(builder, array_type.dtype, item, where)
+        data.count = builder.add(count, count.type(1))
+        return context.get_dummy_value()
+
+    return sig, codegen
 
 
 @overload(send)  # numba compares this signature with the implementation's: no annotations

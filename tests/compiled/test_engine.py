@@ -16,12 +16,17 @@ from ._models import Echo, OutOfRange, bank_world, line_world, purse_state, purs
 
 pytestmark = pytest.mark.skipif(not _compiled.AVAILABLE, reason="numba is not installed")
 
-CLOCKS = [
-    ("sequential", "fixed"),
-    ("sequential", "shuffled"),
-    ("simultaneous", "fixed"),
-    ("simultaneous", "shuffled"),
-]
+
+def clocks(*quick: tuple[str, str]) -> list[Any]:
+    """Every clock, those not in ``quick`` marked slow (each compiles an engine of its own:
+    seconds, the first time on a machine)."""
+    every = [
+        ("sequential", "fixed"),
+        ("sequential", "shuffled"),
+        ("simultaneous", "fixed"),
+        ("simultaneous", "shuffled"),
+    ]
+    return [c if c in quick else pytest.param(*c, marks=pytest.mark.slow) for c in every]
 
 
 def same_state(a: dict[str, Any], b: dict[str, Any]) -> None:
@@ -32,7 +37,9 @@ def same_state(a: dict[str, Any], b: dict[str, Any]) -> None:
             assert a[key] == b[key], key
 
 
-@pytest.mark.parametrize(("activation", "order"), CLOCKS)
+@pytest.mark.parametrize(
+    ("activation", "order"), clocks(("sequential", "fixed"), ("simultaneous", "fixed"))
+)
 def test_the_bucket_brigade_compiled_is_the_interpreted_one(activation: str, order: str) -> None:
     """docs/time-and-order.md's table, for a compiled population, seed by seed."""
     for seed in (1, 2, 3):
@@ -48,7 +55,7 @@ def test_the_bucket_brigade_compiled_is_the_interpreted_one(activation: str, ord
             assert trails[0] == ([4.0] * 4 if activation == "sequential" else [1.0, 2.0, 3.0, 4.0])
 
 
-@pytest.mark.parametrize(("activation", "order"), CLOCKS)
+@pytest.mark.parametrize(("activation", "order"), clocks(("sequential", "shuffled")))
 def test_many_instants_in_one_call_are_the_instants_one_by_one(activation: str, order: str) -> None:
     """Sampled every 7 ticks, a run spends most instants in compiled code: same samples,
     state, draws and counters as the interpreted run."""
