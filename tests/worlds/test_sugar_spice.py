@@ -20,6 +20,7 @@ from worlds.sugar_spice import (
     evaluate,
     find_attractors,
     fixed_points,
+    grow,
     is_fixed_point,
     long_run_payoff,
     moves_of,
@@ -174,8 +175,10 @@ def test_fixed_pairs_pay_their_exact_long_run_payoff() -> None:
         exploration=0.1,
         learning_rate=1e-9,
         sample_every=10_000,
+        rounds=50,
+        check_every=50,
     )
-    world.run(steps=5000)
+    world.run(steps=100)  # blocks of 50: 5000 encounters
     t = world["traders"]
     per_society = t.payoff_total.reshape(-1, 2).mean(axis=1) / t.encounters[0]
     se = per_society.std(ddof=1) / math.sqrt(per_society.size)
@@ -218,10 +221,12 @@ def test_each_decision_explores_with_probability_epsilon() -> None:
     """Agents sure to trade (Q margin 1000, α ≈ 0) steal only when they explore, with
     probability ε/2 per decision: a couple's payoff is 6 − 2·(stealers), so the mean payoff is
     3 − ε, within 4 standard errors over 32 couples × 5000 encounters."""
-    world = sugar_spice(seed=6, societies=32, exploration=0.1, learning_rate=1e-12)
+    world = sugar_spice(
+        seed=6, societies=32, exploration=0.1, learning_rate=1e-12, rounds=50, check_every=50
+    )
     t = world["traders"]
     t.q[:, :, 0] = 1000.0
-    world.run(steps=5000)
+    world.run(steps=100)  # blocks of 50: 5000 encounters
     couples = t.encounters.sum() / 2
     se = math.sqrt(2 * 0.05 * 0.95 / couples)  # per couple-encounter: (6 − 2k)/2, k ~ B(2, ε/2)
     assert abs(t.payoff_total.sum() / (2 * couples) - (3 - 0.1)) < 4 * se
@@ -244,6 +249,30 @@ def test_find_attractors_table() -> None:
     assert {"policy_a", "policy_b", "count", "mean_wellbeing"} <= set(df.columns)
     assert df["count"].sum() == 8
     assert ((df["mean_wellbeing"] >= 0) & (df["mean_wellbeing"] <= 4)).all()
+
+
+def test_find_attractors_stops_each_run_once_settled() -> None:
+    """Started at always-steal, a pair never changes: each run stops at the first check at
+    which it has been unchanged for the window, far before max_encounters."""
+    df = find_attractors(
+        runs=4,
+        seed=2,
+        initial=(ALWAYS_STEAL, ALWAYS_STEAL),
+        window=2000,
+        check_every=1000,
+        max_encounters=1_000_000,
+    )
+    assert df[["policy_a", "policy_b", "settled", "count"]].values.tolist() == [[15, 15, True, 4]]
+    assert df.attrs["runs"]["encounters"].tolist() == [2000] * 4
+
+
+def test_grow_is_an_experiment_over_seeds() -> None:
+    """grow: one growing society per run, settings swept as lists; each run ends with every
+    agent joined."""
+    df = grow(runs=2, seed=1, agents=8, join_every=5, sample_every=10, memory=[0, 1])
+    assert {"run", "memory", "t", "omega", "agents", "mean_payoff", "trade_share"} <= set(df)
+    last = df.groupby(["memory", "run"])["agents"].last()
+    assert last.tolist() == [8.0] * 4
 
 
 def test_growth_adds_one_agent_every_join_every_ticks() -> None:

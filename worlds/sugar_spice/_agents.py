@@ -69,8 +69,8 @@ class Traders(npl.Population):
     ``q[i, s, a]``: agent i's value of move a in state s (0-3 = 2·my_last + your_last with
     this partner, 4 = a first meeting or a stranger; with ``memory = 0`` every encounter is
     state 4). Each agent remembers its last encounter with up to ``known_partners``
-    partners (``partner[i, k]``, ``last[i, k]``, ``met[i, k]``; the least recently met is
-    forgotten first); ``fixed_partners`` says each agent only ever meets one partner, so it
+    partners (``partner[i, k]``, ``last[i, k]``, ``met[i, k]`` for k < ``known_partners``,
+    of ``MAX_PARTNERS`` slots; the least recently met is forgotten first); ``fixed_partners`` says each agent only ever meets one partner, so it
     need not check who it meets. W(ψ) is the agent's mean payoff per encounter over roughly
     the last ``window`` encounters (an exponentially weighted mean, bias-corrected for agents
     with few encounters; 0 before the first).
