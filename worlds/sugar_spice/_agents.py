@@ -70,10 +70,11 @@ class Traders(npl.Population):
     this partner, 4 = a first meeting or a stranger; with ``memory = 0`` every encounter is
     state 4). Each agent remembers its last encounter with up to ``known_partners``
     partners (``partner[i, k]``, ``last[i, k]``, ``met[i, k]`` for k < ``known_partners``,
-    of ``MAX_PARTNERS`` slots; the least recently met is forgotten first); ``fixed_partners`` says each agent only ever meets one partner, so it
-    need not check who it meets. W(ψ) is the agent's mean payoff per encounter over roughly
-    the last ``window`` encounters (an exponentially weighted mean, bias-corrected for agents
-    with few encounters; 0 before the first).
+    of ``MAX_PARTNERS`` slots; the least recently met is forgotten first);
+    ``fixed_partners`` says each agent only ever meets one partner, so it need not check who
+    it meets. W(ψ) is the agent's mean payoff per encounter over roughly the last ``window``
+    encounters (an exponentially weighted mean, bias-corrected for agents with few
+    encounters; 0 before the first).
 
     Exploration: each decision explores with probability ε₀ (``exploration``), drawn as a
     geometric gap per agent: ``gap[i]`` counts agent i's decisions before its next exploring
