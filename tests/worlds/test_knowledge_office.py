@@ -24,12 +24,13 @@ from hypothesis import strategies as st
 import npolitics as npl
 from worlds.knowledge_office import (
     VARIANTS,
+    Alone,
     Ask,
-    Done,
+    Find,
     Floor,
+    Leave,
     Office,
     Params,
-    Turn,
     knowledge_office,
 )
 from worlds.knowledge_office import _sets as sets
@@ -263,36 +264,40 @@ def test_uniform_forgetting_is_uniform() -> None:
 
 
 class Seat(npl.Agent):
-    """A stand-in worker for the floor's tests: records its turns and asks, asks with
-    chance ``rate`` when a colleague is free."""
+    """A stand-in worker for the floor's tests: on its turn it acts unless it was asked this
+    tick, and wants company with chance ``rate``; it records when it acted and was asked."""
 
     rate: float = 0.0
     acted: list[int] = attrs.field(factory=list)
     asked: list[int] = attrs.field(factory=list)
-    asks: list[tuple[int, int]] = attrs.field(factory=list)
 
     @npl.channel
-    def turn(self, m: Turn, ctx: npl.Context) -> None:
+    def tick(self, m: npl.Tick, ctx: npl.Context) -> None:
+        if self.asked and self.asked[-1] == int(ctx.now):
+            return
         self.acted.append(int(ctx.now))
-        if m.colleagues > 0 and ctx.random.random() < self.rate:
-            ctx.send("floor", "find", Ask(ctx.me.index, 0))
+        if ctx.random.random() < self.rate:
+            ctx.send("floor", "find", Find(ctx.me.index, 0))
         else:
-            ctx.send("floor", "done", Done(ctx.me.index))
+            ctx.send("floor", "leave", Leave(ctx.me.index))
 
     @npl.channel
     def ask(self, m: Ask, ctx: npl.Context) -> None:
         self.asked.append(int(ctx.now))
-        ctx.send("floor", "done", Done(m.asker))
+
+    @npl.channel
+    def alone(self, m: Alone, ctx: npl.Context) -> None:
+        pass
 
 
 def floor_ticks(n: int, rate: float, ticks: int, seed: int) -> list[Seat]:
-    """The office's floor handing out ``ticks`` ticks of turns to ``n`` recording seats."""
+    """The office's floor keeping the pool for ``ticks`` ticks of ``n`` recording seats."""
     world = npl.World("floor", seed=seed)
     seats = [Seat(rate) for _ in range(n)]
     world.add("workers", seats)
-    world.add("floor", Floor(n=1, workers=n, pooled=True))
-    world.add("database", npl.Agent())
-    world.clock("floor", "tick", activation="sequential")
+    world.add("floor", Floor(n=1, workers=n))
+    world.clock("floor", "tick")
+    world.clock("workers", "tick", activation="sequential")
     world.run(steps=ticks)
     return seats
 
@@ -300,8 +305,8 @@ def floor_ticks(n: int, rate: float, ticks: int, seed: int) -> list[Seat]:
 @given(n=st.integers(1, 12), rate=st.floats(0, 1), seed=st.integers(0, 2**32 - 1))
 @settings(max_examples=30, deadline=None)
 def test_the_floor_pairs_each_asker_with_a_free_colleague(n: int, rate: float, seed: int) -> None:
-    """Every tick each worker either acts or is asked, never both, and is asked at most once;
-    with nobody wanting company, everyone acts."""
+    """Every tick each worker either acts or is asked, never both, is asked at most once,
+    and only by an earlier worker; with nobody wanting company, everyone acts."""
     seats = floor_ticks(n, rate, 6, seed)
     for t in range(6):
         acted = [t in s.acted for s in seats]

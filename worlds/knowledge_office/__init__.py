@@ -8,26 +8,28 @@ from ._database import Database as Database
 from ._floor import Floor as Floor
 from ._office import Office as Office
 from ._params import VARIANTS as VARIANTS
+from ._params import Alone as Alone
 from ._params import Answer as Answer
 from ._params import Ask as Ask
-from ._params import Done as Done
+from ._params import Find as Find
+from ._params import Leave as Leave
 from ._params import Params as Params
 from ._params import Query as Query
-from ._params import Turn as Turn
 from ._params import Write as Write
 from ._world import knowledge_office as knowledge_office
 
 __all__ = [
     "VARIANTS",
+    "Alone",
     "Answer",
     "Ask",
     "Database",
-    "Done",
+    "Find",
     "Floor",
+    "Leave",
     "Office",
     "Params",
     "Query",
-    "Turn",
     "Write",
     "knowledge_office",
 ]

@@ -2,10 +2,14 @@
 
 ψ of worker ``i`` is its target fact and the set of facts it knows (CPython's set table,
 ``_sets``); W is 1 when the target is known (``done``, kept up to date at every change).
-A worker acts on its own ``tick`` (researcher, forgetful: nobody else's state enters) or when
-the floor gives it its ``turn`` (sociable_v1, sociable, database). Asking a colleague, querying
-and writing to the database are messages (Ask, Query, Write); the reply comes back on
-``answer`` before the next turn, and the turn ends with ``Done`` to the floor.
+Every tick each worker takes its turn (``tick``): it first draws a new target if it did the
+work, then acts. Researchers and forgetful researchers read nobody's state, so their turns
+may come in any order; the others take them one at a time in the clock's order (a
+sequential clock), the notebook's loop. Asking a colleague, querying and writing to the
+database are messages (Ask, Query, Write) whose replies come back on ``answer`` before the
+next worker's turn; with the free-colleague pool (sociable, database) a worker leaves the
+pool as it acts (``Leave``, or ``Find`` to be introduced to a free colleague, who then sits
+the tick out) and the floor keeps the pool (``_floor``).
 """
 
 from __future__ import annotations
@@ -18,21 +22,22 @@ import numpy.typing as npt
 import npolitics as npl
 
 from . import _sets as sets
-from ._params import VARIANTS, Answer, Ask, Params, Turn
+from ._params import VARIANTS, Alone, Answer, Ask, Params
 
 #: Ticks between widenings of the set tables (``grow``), each time for as many ticks ahead.
 GROW_EVERY = 64
 
 RESEARCHER, FORGETFUL, SOCIABLE_V1, SOCIABLE, DATABASE = range(len(VARIANTS))
 
-#: Where each outbox of the rules goes.
+#: Where the outboxes of a worker's turn go.
 TURN_SENDS = {
     "ask": "ask",
     "find": "floor.find",
+    "leave": "floor.leave",
     "query": "database.query",
     "write": "database.write",
-    "done": "floor.done",
 }
+ALONE_SENDS = {"query": "database.query", "write": "database.write"}
 
 
 @npl.jit
@@ -42,29 +47,34 @@ def uniform(rng: Any, n: int) -> int:
 
 
 @npl.jit
-def learn(s: Any, i: int, f: int) -> None:
-    """Worker ``i`` comes to know fact ``f``."""
-    if sets.add(s.table, s.mask, s.fill, s.count, i, f) and f == s.target[i]:
-        s.done[i] = True
+def forget(table: Any, mask: Any, finger: Any, count: Any, i: int, seed: bool, rng: Any) -> int:
+    """The notebook's ``forget`` (``count[i]`` > 0): ``set.pop()`` (fidelity seed) or a
+    uniformly chosen fact (corrected); the fact forgotten."""
+    if seed:
+        return sets.pop(table, mask, finger, count, i)
+    return sets.discard_any(table, mask, count, i, rng)
 
 
 @npl.jit
 def research(s: Any, i: int, rng: Any) -> None:
     """The notebook's ``do_research``: learn the fact ⌊facts·Beta(a, b)⌋."""
-    learn(s, i, min(int(s.facts * rng.beta(s.beta_a, s.beta_b)), s.facts - 1))
+    f = min(int(s.facts * rng.beta(s.beta_a, s.beta_b)), s.facts - 1)
+    if sets.add(s.table, s.mask, s.fill, s.count, i, f) and f == s.target[i]:
+        s.done[i] = True
 
 
 @npl.jit
-def forget(s: Any, i: int, rng: Any) -> None:
-    """The notebook's ``forget``: with ``forget_rate``, ``set.pop()`` (fidelity seed) or a
-    uniformly chosen fact (corrected)."""
-    if s.count[i] > 0 and rng.random() < s.forget_rate:
-        if s.seed:
-            f = sets.pop(s.table, s.mask, s.finger, s.count, i)
-        else:
-            f = sets.discard_any(s.table, s.mask, s.count, i, rng)
-        if f == s.target[i]:
-            s.done[i] = False
+def on_my_own(s: Any, i: int, r: float, rng: Any, query: Any, write: Any) -> None:
+    """The rest of a turn without a colleague, the uniform draw ``r`` deciding: query the
+    database, or write a known fact to it (database variant), or research."""
+    if s.variant == DATABASE and r < s.query_below:
+        npl.send(query, 0, i, s.target[i])
+    elif s.variant == DATABASE and s.count[i] > 0 and r < s.write_below:
+        f = sets.choice(s.table, s.mask, i, rng)
+        if rng.random() < s.success_rate:
+            npl.send(write, 0, f)
+    else:
+        research(s, i, rng)
 
 
 class Office(npl.Population):
@@ -83,6 +93,10 @@ class Office(npl.Population):
     beta_b: float = 1.0
     target: npt.NDArray[np.int64] = npl.column(np.int64, -1)
     done: npt.NDArray[np.bool_] = npl.column(np.bool_, False)
+    asked: npt.NDArray[np.int64] = npl.column(np.int64, -1)
+    """The tick at which a colleague was last introduced to the worker by the floor."""
+    draw: npt.NDArray[np.float64] = npl.column(np.float64, 1.0)
+    """The uniform draw of the worker's turn (kept while the floor looks for a colleague)."""
     count: npt.NDArray[np.int64] = npl.column(np.int64, 0)
     mask: npt.NDArray[np.int64] = npl.column(np.int64, sets.MIN_SIZE - 1)
     fill: npt.NDArray[np.int64] = npl.column(np.int64, 0)
@@ -107,55 +121,74 @@ class Office(npl.Population):
             beta_b=p.beta_b,
         )
 
-    @npl.channel(compiled=True)
-    def tick(s: Any, i: int, m: npl.Tick, ctx: Any) -> None:
-        """A new tick: work done last tick (the target was known) means a new target; a
-        solitary worker (researcher, forgetful) then acts: forgets, and researches."""
-        if s.target[i] < 0 or s.done[i]:
-            s.target[i] = uniform(ctx.rng, s.targets)
-            s.done[i] = sets.knows(s.table, s.mask, i, s.target[i])
-        if s.variant <= FORGETFUL:
-            if s.variant == FORGETFUL:
-                forget(s, i, ctx.rng)
-            research(s, i, ctx.rng)
-
     @npl.channel(compiled=True, sends=TURN_SENDS)
-    def turn(
-        s: Any, i: int, m: Turn, ctx: Any, ask: Any, find: Any, query: Any, write: Any, done: Any
+    def tick(
+        s: Any,
+        i: int,
+        m: npl.Tick,
+        ctx: Any,
+        ask: Any,
+        find: Any,
+        leave: Any,
+        query: Any,
+        write: Any,
     ) -> None:
-        """My turn: forget, then ask a colleague, query the database, write to it, or
-        research (the notebook's ``act``, one uniform draw deciding among them)."""
+        """My turn this tick. Work done last tick (the target was known) means a new target
+        (the notebook's ``update``); then, unless a colleague took me aside this tick, I act
+        (the notebook's ``act``): forget, and research, or ask a colleague, or use the
+        database, one uniform draw deciding."""
         rng = ctx.rng
-        forget(s, i, rng)
-        r = rng.random()
-        if s.variant == SOCIABLE_V1 and r < s.socialise_rate:
-            npl.send(ask, uniform(rng, ctx.n), i, s.target[i])  # anyone, myself included
-            return
-        if s.variant >= SOCIABLE and m.colleagues > 0 and r < s.socialise_rate:
-            npl.send(find, 0, i, s.target[i])  # the floor introduces a free colleague
-            return
-        if s.variant == DATABASE and r < s.query_below:
-            npl.send(query, 0, i, s.target[i])
-            return
-        if s.variant == DATABASE and s.count[i] > 0 and r < s.write_below:
-            f = sets.choice(s.table, s.mask, i, rng)
-            if rng.random() < s.success_rate:
-                npl.send(write, 0, f)
-        else:
+        if s.target[i] < 0 or s.done[i]:
+            s.target[i] = uniform(rng, s.targets)
+            s.done[i] = sets.knows(s.table, s.mask, i, s.target[i])
+        if s.asked[i] == int(m.t):
+            return  # the floor introduced me to an asker: I sit this tick out
+        if (
+            s.variant != RESEARCHER
+            and s.count[i] > 0
+            and rng.random() < s.forget_rate
+            and forget(s.table, s.mask, s.finger, s.count, i, s.seed, rng) == s.target[i]
+        ):
+            s.done[i] = False
+        if s.variant <= FORGETFUL:
             research(s, i, rng)
-        npl.send(done, 0, i)
+            return
+        r = rng.random()
+        if s.variant == SOCIABLE_V1:
+            if r < s.socialise_rate:
+                npl.send(ask, uniform(rng, ctx.n), i, s.target[i])  # anyone, myself included
+            else:
+                research(s, i, rng)
+            return
+        if r < s.socialise_rate:
+            s.draw[i] = r
+            npl.send(find, 0, i, s.target[i])  # the floor introduces a free colleague, if any
+            return
+        npl.send(leave, 0, i)
+        on_my_own(s, i, r, rng, query, write)
+
+    @npl.channel(compiled=True, sends=ALONE_SENDS)
+    def alone(s: Any, i: int, m: Alone, ctx: Any, query: Any, write: Any) -> None:
+        """Nobody was free to ask: the turn goes on with its draw."""
+        on_my_own(s, i, s.draw[i], ctx.rng, query, write)
 
     @npl.channel(compiled=True, sends={"answer": "answer"})
     def ask(s: Any, i: int, m: Ask, ctx: Any, answer: Any) -> None:
-        """A colleague asks whether I know a fact: I answer on their ``answer`` channel."""
+        """A colleague asks whether I know a fact: I answer on their ``answer`` channel.
+        Introduced by the floor (pooled variants), I sit the rest of the tick out."""
+        if s.variant >= SOCIABLE:
+            s.asked[i] = int(ctx.now)
         npl.send(answer, m.asker, m.fact, sets.knows(s.table, s.mask, i, m.fact))
 
-    @npl.channel(compiled=True, sends={"done": "floor.done"})
-    def answer(s: Any, i: int, m: Answer, ctx: Any, done: Any) -> None:
-        """The answer to my ask or query: learn the fact if it was known; my turn is over."""
-        if m.known:
-            learn(s, i, m.fact)
-        npl.send(done, 0, i)
+    @npl.channel(compiled=True)
+    def answer(s: Any, i: int, m: Answer, ctx: Any) -> None:
+        """The answer to my ask or query: learn the fact if it was known."""
+        if (
+            m.known
+            and sets.add(s.table, s.mask, s.fill, s.count, i, m.fact)
+            and m.fact == s.target[i]
+        ):
+            s.done[i] = True
 
     def reserve(self, instants: int) -> None:
         """Widen the set tables for ``instants`` more ticks (a worker learns ≤ 1 fact a tick)."""

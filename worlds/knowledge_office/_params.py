@@ -75,7 +75,7 @@ class Params:
     @property
     def solitary(self) -> bool:
         """Whether a worker's turn touches only its own state (variants researcher, forgetful):
-        then turns need no floor to order them, and each worker acts on its own tick."""
+        then the order of turns does not matter."""
         return self.variant in ("researcher", "forgetful")
 
     @property
@@ -85,23 +85,31 @@ class Params:
 
 
 @attrs.frozen
-class Turn:
-    """The floor to a worker: your turn in this tick; ``colleagues`` are still free."""
-
-    colleagues: int
-
-
-@attrs.frozen
-class Done:
-    """A worker to the floor: my turn is over."""
+class Leave:
+    """A worker to the floor: I act this tick, so I leave the pool of free colleagues."""
 
     worker: int
 
 
 @attrs.frozen
+class Find:
+    """A worker to the floor: I leave the pool and would like to ask a free colleague
+    whether they know ``fact``."""
+
+    asker: int
+    fact: int
+
+
+@attrs.frozen
+class Alone:
+    """The floor to a worker who asked it for a colleague: nobody is free."""
+
+    asker: int
+
+
+@attrs.frozen
 class Ask:
-    """Does the colleague know ``fact``? Asked by worker ``asker`` (to the floor, who finds a
-    free colleague: the same question)."""
+    """Does the colleague know ``fact``? Asked by worker ``asker``."""
 
     asker: int
     fact: int

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 import numpy.typing as npt
 
@@ -32,17 +34,21 @@ def knowledge_office(p: Params, world: npl.World) -> None:
     whose target fact is known this tick (a unit of work), so work_rate = Ω / workers is the
     office's output per worker and tick. From the knowledge-office notebook; fidelity=seed
     keeps its quirks, fidelity=corrected fixes them."""
-    shuffled = p.fidelity == "corrected" and p.pooled
     world.add("workers", Office.of(p))
-    world.add("floor", Floor(n=1, workers=p.workers, pooled=p.pooled, shuffled=shuffled))
+    world.add("floor", Floor(n=1, workers=p.workers))
     world.add("database", Database(n=1, facts=p.total_facts if p.variant == "database" else 0))
+    if p.pooled:
+        world.clock("floor", "tick")
     world.clock("workers", "grow", every=GROW_EVERY)
-    world.clock("workers", "tick")
-    if not p.solitary:
-        world.clock("floor", "tick", activation="sequential")
+    if p.solitary:
+        world.clock("workers", "tick")
+    else:  # one turn at a time, as the notebook's loop; corrected: a shuffled order
+        shuffled = p.fidelity == "corrected" and p.pooled
+        order: Literal["fixed", "shuffled"] = "shuffled" if shuffled else "fixed"
+        world.clock("workers", "tick", order=order, activation="sequential")
 
     workers = p.workers
-    world.metric("work_rate", lambda w: w.omega().total / workers)
+    world.metric("work_rate", lambda w: np.count_nonzero(w["workers", Office].done) / workers)
     world.metric("known_facts", lambda w: known_counts(w).mean())
     if p.variant == "database":
         world.metric("database_facts", lambda w: float(w["database", Database].stored[0]))
