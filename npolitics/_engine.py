@@ -65,11 +65,14 @@ class Engine:
             by_route.get((c.route.group.name, c.route.channel.name), -1) for c in self.clocks
         ]
         self.sweeps = {n.route.key: n for n in self.nodes if n.tick and self._closed([n.index])}
-        self.instants_ok = (
-            bool(self.clocks)
-            and all(k >= 0 and self.nodes[k].tick for k in self.clock_nodes)
-            and self._closed(self.clock_nodes)
-        )
+        # Clocks whose ticks and cascades run compiled ("inner"); the others' instants are
+        # delivered by the kernel, and compiled stretches stop before them.
+        self.inner = [
+            k
+            for k, x in enumerate(self.clock_nodes)
+            if x >= 0 and self.nodes[x].tick and self._closed([x])
+        ]
+        self.instants_ok = bool(self.inner)
         self._module: Any = None
         self.failure: Exception | None = None
         self._int_times = all(isinstance(c.every, int | np.integer) for c in self.clocks)
@@ -108,10 +111,10 @@ class Engine:
                 for node in self.sweeps.values():
                     getattr(module, f"sweep{node.index}")(np.empty(0, np.int64), 0.0, stats, *args)
                 if self.instants_ok:
-                    k = len(self.clocks)
+                    k = len(self.inner)
                     nt, tout = np.zeros(k), np.zeros(2)
                     wp = self.kernel.rng_pointers()
-                    module.instants(nt, nt.copy(), -np.inf, 0, wp, stats, tout, *args)
+                    module.instants(nt, nt.copy(), -np.inf, 0.0, 0, wp, stats, tout, *args)
             except Exception as exc:  # kept for inspection: engine.failure
                 self.failure = exc
         return self.failure is None
@@ -148,20 +151,24 @@ class Engine:
         nothing but the clocks is pending; how many ran (0: not possible now)."""
         kernel = self.kernel
         queue = kernel.queue
-        keys = [c.key for c in self.clocks]
-        if len(queue.slots) != len(keys):
+        if len(queue.slots) != len(self.clocks):
             return 0
         times: dict[int, Any] = {}
+        sweeps: dict[int, Any] = {}
         for (time, key), chunks in queue.slots.items():
             if key >= 0 or len(chunks) != 1:
                 return 0
-            times[key] = time
-        nt = np.array([float(times[k]) for k in keys])
-        every = np.array([float(c.every) for c in self.clocks])
+            times[key], sweeps[key] = time, chunks[0]
+        inner = [self.clocks[k] for k in self.inner]
+        outer = [c for k, c in enumerate(self.clocks) if k not in self.inner]
+        nt = np.array([float(times[c.key]) for c in inner])
+        every = np.array([float(c.every) for c in inner])
+        stop = min((float(times[c.key]) for c in outer), default=np.inf)
         stats = np.zeros(8, np.int64)
         tout = np.full(2, np.nan)  # the instant being run, and the last one complete
         fn = self.module().instants
-        fn(nt, every, float(limit), int(most), kernel.rng_pointers(), stats, tout, *self._args())
+        pointers = kernel.rng_pointers()
+        fn(nt, every, float(limit), stop, int(most), pointers, stats, tout, *self._args())
         done = int(stats[2])
         kernel.delivered += int(stats[0])
         kernel.batches += int(stats[1])
@@ -171,12 +178,14 @@ class Engine:
             from ._scheduler import Queue, Sweep
 
             fresh = Queue()
-            for k, c in enumerate(self.clocks):
+            for k, c in enumerate(inner):
                 when = self._time(nt[k].item(), times[c.key])
                 fresh.put(when, c.key, Sweep(Tick(when)))
+            for c in outer:
+                fresh.put(times[c.key], c.key, sweeps[c.key])
             kernel.queue = fresh
             kernel._redirect(fresh)
-            now, last = (self._time(x, times[keys[0]]) for x in tout.tolist())
+            now, last = (self._time(x, times[inner[0].key]) for x in tout.tolist())
             if done:
                 kernel.now = last
                 kernel.instants += done
@@ -391,13 +400,14 @@ def _generate(engine: Engine) -> Any:
             "    for q in range(1, nt.size):",
             "        if nt[q] < t:",
             "            t = nt[q]",
-            "    if t > limit:",
+            "    if t > limit or t >= stop:",
             "        break",
             "    now = t",
             "    tout[0] = t",
             "    TC[:] = now",
         ]
-        for c, (clock, x) in enumerate(zip(engine.clocks, engine.clock_nodes, strict=True)):
+        for c, k in enumerate(engine.inner):
+            clock, x = engine.clocks[k], engine.clock_nodes[k]
             g = nodes[x].group
             order = f"wrng.permutation(N{g})" if clock.order == "shuffled" else f"ar[:N{g}]"
             body += [
@@ -427,7 +437,7 @@ def _generate(engine: Engine) -> Any:
             body += [f"            CUR{x}.count = 0"]
         body += ["    stats[2] += 1", "    tout[1] = t"]
         lines += [
-            f"def instants(nt, every, limit, most, wp, stats, tout, {gsig}):",
+            f"def instants(nt, every, limit, stop, most, wp, stats, tout, {gsig}):",
             *_indent(body, 1),
             "",
         ]

@@ -231,3 +231,15 @@ class Echo(npl.Population):
     def bounce(s, i, m: Bucket, ctx, out):  # type: ignore[no-untyped-def]
         s.bounces[i] += 1
         npl.send(out, i)
+
+
+class Clerk(npl.Agent):
+    """An ordinary scalar agent on a clock of its own: its ticks are the kernel's to deliver."""
+
+    ticks: int = 0
+    draws: list[float] = attrs.field(factory=list)
+
+    @npl.channel
+    def tick(self, m: npl.Tick, ctx: npl.Context) -> None:
+        self.ticks += 1
+        self.draws.append(ctx.random.random())

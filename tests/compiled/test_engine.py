@@ -124,3 +124,23 @@ def test_a_cascade_reaching_an_interpreted_channel_is_delivered_by_the_kernel() 
         world.run(steps=14, compiled=compiled)
         worlds.append((world["bank"].givers, world["savers"].coins.tolist(), world.statistics()))
     assert worlds[0] == worlds[1]
+
+
+def test_compiled_stretches_stop_before_an_interpreted_clock_ticks() -> None:
+    """A clock driving ordinary agents (in a shuffled order, from the world's stream too)
+    interleaves with compiled stretches exactly as instant-by-instant delivery does."""
+    from ._models import Clerk
+
+    runs = []
+    for compiled in (True, False):
+        world = purse_world(seed=6, n=15, order="shuffled")
+        world.add("clerks", [Clerk() for _ in range(3)])
+        world.clock("clerks", every=4, start=1, order="shuffled")
+        world.sampling(every=10)
+        res = world.run(steps=41, compiled=compiled)
+        clerks = [(c.ticks, c.draws) for c in world["clerks"]]
+        runs.append((res, purse_state(world), clerks, world.statistics(), world.rng.random()))
+    (a, sa, ca, ka, ra), (b, sb, cb, kb, rb) = runs
+    assert a.equals(b)
+    same_state(sa, sb)
+    assert (ca, ka, ra) == (cb, kb, rb)
