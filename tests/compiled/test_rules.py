@@ -273,7 +273,7 @@ def test_rules_are_checked_when_the_class_is_read() -> None:
 
 def test_an_experiment_and_the_command_line_take_the_strategy(tmp_path: Any, capsys: Any) -> None:
     """Experiment(compiled=...) and --interpreted/--compiled give the same frames."""
-    spec = "tests.compiled._models:purses"
+    spec = "compiled._models:purses"
     frames = [
         npl.Experiment(spec, {"n": [5, 6]}, steps=4, compiled=c).run("serial").frame()
         for c in (None, False)
@@ -286,3 +286,14 @@ def test_an_experiment_and_the_command_line_take_the_strategy(tmp_path: Any, cap
     assert out.exists()
     assert main(["run", spec, "--steps", "3", "--compiled", "--interpreted"]) == 2
     capsys.readouterr()
+
+
+@needs_numba
+@pytest.mark.slow
+def test_processes_give_the_serial_results_compiled() -> None:
+    """Workers build the world themselves and load the compiled rules from the disk cache:
+    nothing compiled is pickled, and the table is the serial one."""
+    spec = "compiled._models:purses"
+    exp = npl.Experiment(spec, {"n": [5, 9]}, runs=2, steps=30, sample_every=10, compiled=True)
+    serial = exp.run("serial").frame()
+    assert exp.run("processes", workers=2, quiet=True).frame().equals(serial)
