@@ -304,63 +304,82 @@ def _play(s: Any, i: int, j: int, rounds: int, rng: Any) -> None:
 
 
 class Matchmaker(npl.Population):
-    """Pairs the agents each tick and tells each how its encounter went.
+    """Pairs the agents each tick and tells each how its encounter went (one agent: n = 1).
 
-    ``pairing="couples"``: agents 2s and 2s+1 always meet (independent two-agent societies);
-    ``"random"``: a random perfect matching of the ``active`` agents (one sits out if odd).
+    ``couples``: agents 2s and 2s+1 always meet (independent two-agent societies); else a
+    random perfect matching of the ``active`` agents (one sits out if their number is odd).
     ``rounds``: encounters per couple per tick (see :class:`Encounter`; couples only).
+    Its rules are compiled like the traders', so a world of them runs many ticks in one
+    compiled call.
     """
 
-    payoff: FloatArray = attrs.field(factory=lambda: np.array([[3.0, 0.0], [4.0, 1.0]]))
-    pairing: str = "couples"
+    couples: bool = True
     traders: int = 2
-    active: int = 2
     rounds: int = 1
+    pay_tt: float = 3.0
+    pay_ts: float = 0.0
+    pay_st: float = 4.0
+    pay_ss: float = 1.0
+    active: IntArray = npl.column(np.int64, 2)
+    """How many agents have joined (the first ``active[0]`` traders)."""
     order: IntArray = attrs.field(factory=lambda: np.empty(0, np.int64))
+    """This tick's matching, drawn in place: agents ``order[2p]`` and ``order[2p + 1]`` meet."""
     partner_of: IntArray = attrs.field(factory=lambda: np.empty(0, np.int64))
+    played: IntArray = attrs.field(factory=lambda: np.empty(0, np.int64))
+    """Each agent's move this tick, until its partner's is in (−1: none yet)."""
 
-    @npl.channel
-    def tick(self, m: npl.Batch[npl.Tick], ctx: npl.Context) -> None:
-        """Pair the agents and send each an Encounter."""
-        if self.pairing == "couples":
-            if self.order.size != self.traders:
-                self.order = np.arange(self.traders, dtype=np.int64)
-                self.partner_of = self.order ^ 1
-        else:
-            met = ctx.rng.permutation(self.active)
-            met = met[: met.size - met.size % 2].reshape(-1, 2)
-            self.order = np.concatenate([met[:, 0], met[:, 1]])
-            self.partner_of = np.concatenate([met[:, 1], met[:, 0]])
-        if self.order.size:
-            ctx.send(
-                "traders",
-                "encounter",
-                npl.Batch(Encounter, self.order, partner=self.partner_of, rounds=self.rounds),
-            )
+    def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
+        if self.order.size != self.traders:
+            self.order = np.arange(self.traders, dtype=np.int64)
+            self.partner_of = self.order ^ 1
+            self.played = np.full(self.traders, -1, np.int64)
 
-    @npl.channel
-    def move(self, batch: npl.Batch[Move], ctx: npl.Context) -> None:
-        """Both moves of every encounter are in: send each agent its outcome."""
-        agent, played = batch.agent, batch.move
-        if self.pairing == "couples" and np.array_equal(agent, self.order):
-            # The replies came back in the order of the encounters: no scatter needed.
-            mine = played
-            yours = played.reshape(-1, 2)[:, ::-1].reshape(-1)
-        else:
-            played = np.empty(self.traders, np.int64)
-            played[agent] = batch.move
-            mine = played[self.order]
-            yours = played[self.partner_of]
-        payoff = self.payoff.reshape(-1)[2 * mine + yours]
-        ctx.send(
-            "traders",
-            "outcome",
-            npl.Batch(
-                Outcome, self.order, partner=self.partner_of, mine=mine, yours=yours, payoff=payoff
-            ),
+    @npl.channel(compiled=True, sends={"encounter": "traders.encounter"})
+    def tick(s: Any, i: int, m: npl.Tick, ctx: Any, encounter: Any) -> None:
+        """Pair the agents and send each an Encounter (a couple's lower agent first)."""
+        if s.couples:
+            for k in range(s.traders - s.traders % 2):
+                npl.send(encounter, k, k ^ 1, s.rounds)
+            return
+        n = s.active[0]
+        for k in range(n):
+            s.order[k] = k
+        for k in range(n - 1, 0, -1):  # Fisher–Yates
+            r = ctx.rng.integers(0, k + 1)
+            s.order[k], s.order[r] = s.order[r], s.order[k]
+        for p in range(n // 2):
+            a, b = s.order[2 * p], s.order[2 * p + 1]
+            s.partner_of[a] = b
+            s.partner_of[b] = a
+            npl.send(encounter, a, b, 1)
+            npl.send(encounter, b, a, 1)
+
+    @npl.channel(compiled=True, sends={"outcome": "traders.outcome"})
+    def move(s: Any, i: int, m: Move, ctx: Any, outcome: Any) -> None:
+        """A move is in; once its partner's is too, send both their outcomes."""
+        a, j = m.agent, s.partner_of[m.agent]
+        if s.played[j] < 0:
+            s.played[a] = m.move
+            return
+        mine, yours = m.move, s.played[j]
+        s.played[j] = -1
+        npl.send(
+            outcome, j, a, yours, mine, _payoff(s.pay_tt, s.pay_ts, s.pay_st, s.pay_ss, yours, mine)
+        )
+        npl.send(
+            outcome, a, j, mine, yours, _payoff(s.pay_tt, s.pay_ts, s.pay_st, s.pay_ss, mine, yours)
         )
 
-    @npl.channel
-    def grow(self, m: npl.Batch[npl.Tick], ctx: npl.Context) -> None:
+    @npl.channel(compiled=True)
+    def grow(s: Any, i: int, m: npl.Tick, ctx: Any) -> None:
         """One more agent joins the society (experiment 2), until all ``traders`` have."""
-        self.active = min(self.traders, self.active + 1)
+        s.active[0] = min(s.traders, s.active[0] + 1)
+
+
+@npl.jit
+def _payoff(tt: float, ts: float, st: float, ss: float, mine: int, yours: int) -> float:
+    """The payoff table's entry for my move against yours (0 trade, 1 steal)."""
+    if mine == 0:
+        return tt if yours == 0 else ts
+    return st if yours == 0 else ss

@@ -170,11 +170,14 @@ def sugar_spice(p: Params, world: npl.World) -> None:
     )
     matchmaker = Matchmaker(
         n=1,
-        payoff=np.array(p.payoff),
-        pairing="couples" if couples else "random",
+        couples=couples,
         traders=n,
-        active=n if couples else p.start_agents,
         rounds=p.rounds,
+        pay_tt=float(p.payoff[0][0]),
+        pay_ts=float(p.payoff[0][1]),
+        pay_st=float(p.payoff[1][0]),
+        pay_ss=float(p.payoff[1][1]),
+        active=np.array([n if couples else p.start_agents], np.int64),
     )
     world.sampling(every=p.sample_every, start=0)
     world.add("traders", traders)
@@ -184,7 +187,7 @@ def sugar_spice(p: Params, world: npl.World) -> None:
         world.clock("matchmaker", "grow", every=p.join_every, start=p.join_every)
 
     def active(w: npl.World) -> int:
-        return int(w["matchmaker"].active)
+        return int(w["matchmaker"].active[0])
 
     world.view(lambda w: policy_census(w, active(w), p.memory))
     world.metric("agents", lambda w: float(active(w)))
@@ -208,7 +211,7 @@ def sugar_spice(p: Params, world: npl.World) -> None:
     )
     world.invariant(
         "agents not yet joined never meet",
-        lambda w: not w["traders"].encounters[w["matchmaker"].active :].any(),
+        lambda w: not w["traders"].encounters[w["matchmaker"].active[0] :].any(),
     )
     if couples:
         pair_names = {"always_steal": (0xF, 0xF), "seed_table": (0x6, 0x6), "grim": (0xE, 0xE)}
