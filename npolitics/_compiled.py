@@ -48,7 +48,7 @@ AVAILABLE = importlib.util.find_spec("numba") is not None
 HINT = "compiled runs need numba: pip install 'npolitics[fast]' (or pip install numba)"
 
 #: Bumped when generated code changes shape, so stale disk caches are never loaded.
-_CODEGEN_VERSION = "3"
+_CODEGEN_VERSION = "4"
 
 
 def compiled_mode(compiled: bool | None) -> bool:
@@ -80,6 +80,11 @@ class Jit:
     plain function; inside compiled code, its numba dispatcher."""
 
     __slots__ = ("__dict__", "__wrapped__", "_dispatcher")
+
+    #: Read by numba's inliner (as a dispatcher's options): a helper's body is inlined into
+    #: the rule that calls it, before typing, so that a rule passing its whole state ``s`` to
+    #: a helper passes nothing at run time (a call would copy ``s`` and count references).
+    targetoptions: typing.ClassVar[dict[str, str]] = {"inline": "always"}
 
     def __init__(self, fn: Callable[..., Any]) -> None:
         self.__wrapped__ = fn
@@ -488,7 +493,7 @@ def _generate(runner: Runner) -> Any:
         "from collections import namedtuple",
         "from numba.experimental.structref import new as _new",
         "from npolitics._compiled import Ctx",
-        "from npolitics._numba_glue import box_type, generator_from",
+        "from npolitics._numba_glue import borrowed, box_type, generator_from",
         "",
         f"State = namedtuple('State', {runner.state_names!r})",
         f"Msg = namedtuple({layout.type.__name__!r}, {layout.names!r})",
@@ -521,7 +526,7 @@ def _generate(runner: Runner) -> Any:
         f"        rule(s, to[k], Msg({msg}), ctx{', ' if boxes else ''}{outs})",
         "",
         f"def batch({', '.join([*state_args, 'to', *cols])}, now, n, pointers):",
-        f"    s = State({', '.join(state_args)})",
+        f"    s = State({', '.join(f'borrowed({a})' for a in state_args)})",
         "    rng = generator_from(pointers)",
         *(f"    {b} = box{k}(16)" for k, b in enumerate(boxes)),
         f"    core({args}, 0, to.size, now, n, rng{', ' if boxes else ''}{outs})",

@@ -133,6 +133,57 @@ def write_row(typingctx, box, to, values):  # type: ignore[no-untyped-def]
     return sig, codegen
 
 
+@intrinsic
+def columns(typingctx, box):  # type: ignore[no-untyped-def]
+    """The columns of outbox ``box`` (``to``, then each field), borrowed: no reference is
+    counted (the outbox keeps them alive; each count is an atomic operation)."""
+    if not isinstance(box, BoxType):
+        return None
+    names = ["to", *(_PREFIX + f for f in box.message_fields)]
+    sig = types.Tuple([box.field_dict[n] for n in names])(box)  # type: ignore[no-untyped-call]
+
+    def codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
+        (box_type,), (value,) = signature.args, args
+        data = _columns(context, builder, box_type, value)
+        out = []
+        for name in names:
+            array = context.make_array(box_type.field_dict[name])(
+                context, builder, value=getattr(data, name)
+            )
+            array.meminfo = cgutils.get_null_value(array.meminfo.type)  # type: ignore[no-untyped-call]
+            array.parent = cgutils.get_null_value(array.parent.type)  # type: ignore[no-untyped-call]
+            out.append(array._getvalue())
+        return context.make_tuple(builder, signature.return_type, out)
+
+    return sig, codegen
+
+
+@intrinsic
+def copy_rows(typingctx, dst, src, at, count):  # type: ignore[no-untyped-def]
+    """Copy rows ``0 … count - 1`` of outbox ``src`` to rows ``at …`` of ``dst`` (an outbox
+    of the same message type, with room for them), column by column."""
+    sig = types.void(dst, src, at, count)
+
+    def codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
+        dst_type, src_type, at_type, count_type = signature.args
+        d = _columns(context, builder, dst_type, args[0])
+        s = _columns(context, builder, src_type, args[1])
+        k = context.cast(builder, args[2], at_type, types.intp)
+        c = context.cast(builder, args[3], count_type, types.intp)
+        for name in ["to", *(_PREFIX + f for f in dst_type.message_fields)]:
+            typ = dst_type.field_dict[name]
+            target = context.make_array(typ)(context, builder, value=getattr(d, name))
+            source = context.make_array(src_type.field_dict[name])(
+                context, builder, value=getattr(s, name)
+            )
+            size = context.get_abi_sizeof(context.get_data_type(typ.dtype))
+            start = cgutils.gep(builder, target.data, k)  # type: ignore[no-untyped-call]
+            cgutils.raw_memcpy(builder, start, source.data, c, size)  # type: ignore[no-untyped-call]
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
 @overload(send)  # numba compares this signature with the implementation's: no annotations
 def _send(box, to, *values):  # type: ignore[no-untyped-def]
     if not isinstance(box, BoxType):
@@ -202,6 +253,25 @@ def generator_from(typingctx, pointers):  # type: ignore[no-untyped-def]
         gen.meminfo = cgutils.get_null_value(gen.meminfo.type)  # type: ignore[no-untyped-call]
         gen.parent = cgutils.get_null_value(gen.parent.type)  # type: ignore[no-untyped-call]
         return gen._getvalue()
+
+    return sig, codegen
+
+
+@intrinsic
+def borrowed(typingctx, value):  # type: ignore[no-untyped-def]
+    """``value``, an array the caller keeps alive, without its reference count: copies of it
+    in compiled code count no references (each count is an atomic operation, and a rule
+    reading its columns from ``s`` makes dozens a message). Other values are unchanged."""
+    sig = value(value)
+
+    def codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
+        (typ,), (arg,) = signature.args, args
+        if not isinstance(typ, types.Array):
+            return arg
+        array = context.make_array(typ)(context, builder, value=arg)
+        array.meminfo = cgutils.get_null_value(array.meminfo.type)  # type: ignore[no-untyped-call]
+        array.parent = cgutils.get_null_value(array.parent.type)  # type: ignore[no-untyped-call]
+        return array._getvalue()
 
     return sig, codegen
 
