@@ -7,12 +7,12 @@ Stages (default: figures), with their times on the shared 2-core machine:
 
 * ``grand``: the grand experiment (1000 workers × 1000 facts per worker, 10 000 ticks), the
   three variants for seeds 1–5, each run's work rate per 100 ticks in
-  ``knowledge_office/grand.csv`` (15–25 s of CPU per run, 5 minutes in all), and its
+  ``knowledge_office/grand.csv`` (about 15 s of CPU per run, 4 minutes in all), and its
   figure ``ko_grand_1000x1000.png``; ``grand SEED ...`` re-runs some seeds, keeping the
   other seeds' rows;
 * ``forgetting``: forgetful researchers (100 workers, 100 facts), set.pop forgetting
   (fidelity seed) against uniform (corrected), seeds 1–10 × 30 000 ticks: the mean work rate
-  from tick 10 000 on, in ``knowledge_office/forgetting.csv`` (about 25 s of CPU per seed);
+  from tick 10 000 on, in ``knowledge_office/forgetting.csv`` (about 12 s of CPU per seed);
 * ``figures``: the notebook's figures, from ``examples/knowledge_office.py``; the fidelity
   panels (seed against corrected with the notebook's settings: forgetful researchers, the
   pooled variants, a small grand experiment; each curve the mean of several seeds, smoothed)
