@@ -12,6 +12,7 @@ from ._backends import WorkerLostError as WorkerLostError
 from ._channel import Channel as Channel
 from ._channel import channel as channel
 from ._channel import channels as channels
+from ._columns import wellbeing as wellbeing
 from ._compiled import jit as jit
 from ._compiled import send as send
 from ._context import Context as Context
@@ -130,6 +131,7 @@ __all__ = [
     "load_world",
     "param",
     "send",
+    "wellbeing",
     "world",
     "world_names",
 ]

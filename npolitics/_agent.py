@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ._channel import Channel, channels
+from ._columns import check_wellbeing
 from ._errors import ArgumentError, DefinitionError
 from ._limits import Limits
 
@@ -52,6 +53,7 @@ class _Stateful:
         if "__attrs_attrs__" not in cls.__dict__:
             attrs.define(cls, slots=False, eq=False)
         _refuse_shared_defaults(cls)
+        check_wellbeing(cls)
 
 
 _MUTABLE = (list, dict, set, bytearray, np.ndarray)
@@ -148,6 +150,18 @@ class Population(_Stateful):
     def wellbeing(self) -> npt.NDArray[np.float64]:
         """W(ψ) of every agent: an array of ``n`` finite floats."""
         return np.zeros(self.n)
+
+    def reserve(self, instants: int) -> int:
+        """Make room in the columns for what up to ``instants`` more instants may need, and
+        return for how many of them (at least 1) there is room now.
+
+        Compiled rules cannot grow a column; a population whose columns must grow as it runs
+        (a table of what each agent knows) widens them here. A run calls it before the
+        instants it delivers, before compiled code runs many of them without returning to
+        Python (no more than the room returned), and again when the room is used up. Only
+        room may change, never what the rules compute. The default needs none.
+        """
+        return instants
 
     @classmethod
     def channels(cls) -> Mapping[str, Channel]:

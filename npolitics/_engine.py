@@ -8,6 +8,13 @@ many instants run in one compiled call: the clocks' ticks in declaration order (
 shuffled order drawn from the world's stream), then rounds of delay-0 messages in canonical
 channel order, until a sample, the horizon, or a progress check is due. Every rule, batch
 and random draw is the one the interpreted kernel would make, in the same order.
+
+Where every group is a population whose wellbeing is written over its columns, and every
+metric too (``_columns``), the instants take the samples themselves: before each instant,
+every sample due before it, into a buffer of rows (the time, Ω of each group, each metric),
+Ω summed as numpy sums; and, when the run checks invariants written over columns, they are
+checked after every instant. Such a stretch runs to the horizon, a progress check, or a
+clock the kernel must deliver.
 """
 
 from __future__ import annotations
@@ -15,15 +22,54 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+import attrs
 import numpy as np
+import numpy.typing as npt
 
-from ._compiled import Runner, fingerprint, load_module, loop_module, source_digest
+from ._compiled import (
+    Jit,
+    Runner,
+    fingerprint,
+    load_module,
+    loop_module,
+    source_digest,
+    state_names,
+)
 from ._errors import StalledError, UnknownAgentError
 
 if TYPE_CHECKING:
+    from ._columns import Over
     from ._kernel import Clock, Kernel, Route
 
 _OK, _RANGE, _TURN, _ROUNDS = 0, 1, 2, 3
+#: A stretch stopped for the world to handle: a sample that is not a finite W of the right
+#: shape (the world takes it as Python, which names the agent), or a broken invariant.
+SAMPLE, INVARIANT = 4, 5
+
+
+@attrs.frozen
+class Sampling:
+    """What compiled instants sample: the wellbeing of every group (in the world's order),
+    the metrics, and the invariants they check after every instant when asked."""
+
+    wellbeing: tuple[Jit, ...]
+    metrics: tuple[Over, ...]
+    invariants: tuple[Over, ...]
+
+    def functions(self) -> list[Any]:
+        return [*self.wellbeing, *(o.fn for o in (*self.metrics, *self.invariants))]
+
+
+@attrs.define
+class Stretch:
+    """The samples of one compiled stretch: the sampling grid (``start``, ``every``), the
+    index of the next sample, and rows (time, Ω of each group, each metric) to fill."""
+
+    start: float
+    every: float
+    next: int
+    rows: npt.NDArray[np.float64]
+    filled: int = 0
 
 
 class _Node:
@@ -41,12 +87,15 @@ class _Node:
 class Engine:
     """The generated cascades and instants of one world's compiled channels."""
 
-    def __init__(self, kernel: Kernel) -> None:
+    def __init__(self, kernel: Kernel, sampling: Sampling | None = None) -> None:
         from ._groups import PopulationGroup
 
         self.kernel = kernel
+        self.sampling = sampling
         self.nodes: list[_Node] = []
-        self.groups: list[str] = []
+        # Every group when the instants sample (all are populations then), else those with
+        # compiled channels; each with the names of its state.
+        self.groups: list[str] = list(kernel.groups) if sampling is not None else []
         by_route: dict[tuple[str, str], int] = {}
         for route in kernel.by_key:
             group = route.group
@@ -60,6 +109,12 @@ class Engine:
             self.nodes.append(node)
         for node in self.nodes:
             node.targets = [by_route.get((o.group, o.channel), -1) for o in node.runner.outboxes]
+        self.state_names = [state_names(kernel.groups[g].members) for g in self.groups]
+        self._pointers: dict[str, tuple[Any, tuple[int, ...]]] = {}
+        #: How the last stretch stopped when the world must act: SAMPLE or INVARIANT, and
+        #: which invariant (by its index in ``sampling.invariants``).
+        self.status = _OK
+        self.culprit = -1
         self.clocks: list[Clock] = list(kernel.clocks.values())
         self.clock_nodes = [
             by_route.get((c.route.group.name, c.route.channel.name), -1) for c in self.clocks
@@ -114,7 +169,24 @@ class Engine:
                     k = len(self.inner)
                     nt, tout = np.zeros(k), np.zeros(2)
                     wp = self.kernel.rng_pointers()
-                    module.instants(nt, nt.copy(), -np.inf, 0.0, 0, wp, stats, tout, *args)
+                    samp, sk, rows = np.array([np.inf, 1.0]), np.zeros(2, np.int64), self._rows(0)
+                    module.instants(
+                        nt,
+                        nt.copy(),
+                        -np.inf,
+                        0.0,
+                        0,
+                        wp,
+                        stats,
+                        tout,
+                        samp,
+                        sk,
+                        rows,
+                        False,
+                        *args,
+                    )
+                if self.sampling is not None:
+                    module.sample(self._rows(1)[0], *args)
             except Exception as exc:  # kept for inspection: engine.failure
                 self.failure = exc
         return self.failure is None
@@ -122,13 +194,38 @@ class Engine:
     def _args(self) -> list[Any]:
         kernel = self.kernel
         out: list[Any] = []
-        for name in self.groups:
+        for name, names in zip(self.groups, self.state_names, strict=True):
             group = kernel.groups[name]
-            runner = next(n.runner for n in self.nodes if n.route.group is group)
             population = group.members
-            out += [getattr(population, s) for s in runner.state_names]
-            out += [len(population), runner.pointers(group.context.rng)]
+            out += [getattr(population, s) for s in names]
+            out += [len(population), self._rng(name, group.context.rng)]
         return out
+
+    def _rng(self, group: str, rng: Any) -> tuple[int, ...]:
+        """Group ``group``'s stream as compiled code reaches it (read again after a restore)."""
+        held = self._pointers.get(group)
+        if held is None or held[0] is not rng:
+            from ._numba_glue import rng_pointers
+
+            held = self._pointers[group] = (rng, rng_pointers(rng))
+        return held[1]
+
+    def _rows(self, n: int) -> npt.NDArray[np.float64]:
+        """``n`` empty sample rows: the time, Ω of each group, each metric."""
+        sampling = self.sampling
+        width = 1 + (len(self.groups) + len(sampling.metrics) if sampling is not None else 0)
+        return np.empty((n, width))
+
+    def stretch(self, start: float, every: float, next: int, n: int) -> Stretch:
+        """Room for ``n`` samples of the grid ``start + k·every``, from ``k = next``."""
+        return Stretch(float(start), float(every), next, self._rows(n))
+
+    def sample(self) -> npt.NDArray[np.float64] | None:
+        """One sample row of the state now (its time left unset), computed compiled; None
+        when a wellbeing is not a finite array of one W per agent (the world then takes the
+        sample as Python, which names what is wrong)."""
+        row = self._rows(1)[0]
+        return row if self.module().sample(row, *self._args()) else None
 
     def sweep(self, route: Route, order: Any, t: Any) -> None:
         """Agent after agent of ``route``'s group in ``order`` (None: index order), each
@@ -146,10 +243,18 @@ class Engine:
         kernel.batches += int(stats[1])
         self._raise(stats, t)
 
-    def instants(self, limit: Any, most: int) -> int:
+    def instants(
+        self, limit: Any, most: int, stretch: Stretch | None = None, check: bool = False
+    ) -> int:
         """Run every instant up to ``limit`` (at most ``most`` of them) in compiled code when
-        nothing but the clocks is pending; how many ran (0: not possible now)."""
+        nothing but the clocks is pending; how many ran (0: not possible now).
+
+        With a ``stretch`` (an engine that samples), the samples due before each instant are
+        taken into it, until its rows are full; ``check``: the invariants are checked after
+        every instant. A stretch that stops for a sample that is not a finite W or for a
+        broken invariant says so in :attr:`status`."""
         kernel = self.kernel
+        self.status, self.culprit = _OK, -1
         queue = kernel.queue
         if len(queue.slots) != len(self.clocks):
             return 0
@@ -168,7 +273,30 @@ class Engine:
         tout = np.full(2, np.nan)  # the instant being run, and the last one complete
         fn = self.module().instants
         pointers = kernel.rng_pointers()
-        fn(nt, every, float(limit), stop, int(most), pointers, stats, tout, *self._args())
+        if stretch is None:
+            samp, sk, rows = np.array([np.inf, 1.0]), np.zeros(2, np.int64), self._rows(0)
+        else:
+            samp = np.array([stretch.start, stretch.every])
+            sk = np.array([stretch.next, stretch.filled], np.int64)
+            rows = stretch.rows
+        args = self._args()
+        fn(
+            nt,
+            every,
+            float(limit),
+            stop,
+            int(most),
+            pointers,
+            stats,
+            tout,
+            samp,
+            sk,
+            rows,
+            check,
+            *args,
+        )
+        if stretch is not None:
+            stretch.next, stretch.filled = int(sk[0]), int(sk[1])
         done = int(stats[2])
         kernel.delivered += int(stats[0])
         kernel.batches += int(stats[1])
@@ -189,9 +317,14 @@ class Engine:
             if done:
                 kernel.now = last
                 kernel.instants += done
-            for group in kernel.groups.values():
-                group.context.now = now
-            self._raise(stats, now)
+            if not np.isnan(tout[0]):  # an instant began (a stretch may stop before any)
+                for group in kernel.groups.values():
+                    group.context.now = now
+            status = int(stats[3])
+            if status in (SAMPLE, INVARIANT):
+                self.status, self.culprit = status, int(stats[4])
+            else:
+                self._raise(stats, now)
         return done
 
     def _time(self, value: float, like: Any) -> Any:
@@ -247,14 +380,13 @@ def _generate(engine: Engine) -> Any:
     gargs: list[str] = []
     setup: list[str] = []
     for j in range(len(groups)):
-        runner = next(n.runner for n in nodes if n.group == j)
-        names = [f"g{j}_{k}" for k in range(len(runner.state_names))]
+        names = [f"g{j}_{k}" for k in range(len(engine.state_names[j]))]
         gargs += [*names, f"N{j}", f"P{j}"]
         setup.append(f"R{j} = generator_from(P{j})")
     for n in nodes:
         runner = n.runner
         names = [f"g{n.group}_{k}" for k in range(len(runner.state_names))]
-        setup.append(f"S{n.index} = State{n.index}({', '.join(names)})")
+        setup.append(f"S{n.index} = State{n.index}({', '.join(f'borrowed({a})' for a in names)})")
         setup += [f"T{n.index}_{b} = mkT{n.index}_{b}(16)" for b in range(len(runner.outboxes))]
         setup += [f"{arena}{n.index} = new{n.index}(16)" for arena in ("CUR", "NXT", "SEQ")]
     maxb = max([len(n.targets) for n in nodes] + [1])
@@ -267,13 +399,21 @@ def _generate(engine: Engine) -> Any:
     gsig = ", ".join(gargs)
 
     def cols(arena: str, y: int) -> list[str]:
-        return [f"{arena}{y}.to", *(f"{arena}{y}.m_{f}" for f in nodes[y].runner.layout.names)]
+        return [f"{arena}{y}"]
 
     def deliver(x: int, to_cols: list[str], lo: str, hi: str, mode: str) -> list[str]:
+        """Node ``x``'s rule over rows ``lo`` to ``hi`` of ``to_cols`` (the target and
+        field arrays, or an arena whose columns are read borrowed)."""
         n = nodes[x]
         temps = "".join(f", T{x}_{b}" for b in range(len(n.targets)))
-        out = [
-            f"core{x}(S{x}, {', '.join(to_cols)}, {lo}, {hi}, now, N{n.group}, R{n.group}{temps})",
+        width = 1 + len(n.runner.layout.names)
+        if len(to_cols) == 1:
+            out = [f"{', '.join(f'q{v}' for v in range(width))}, = columns({to_cols[0]})"]
+        else:
+            out = [f"q{v} = {c}" for v, c in enumerate(to_cols)]
+        cs = ", ".join(f"q{v}" for v in range(width))
+        out += [
+            f"core{x}(S{x}, {cs}, {lo}, {hi}, now, N{n.group}, R{n.group}{temps})",
             f"stats[0] += {hi} - {lo}",
             "stats[1] += 1",
         ]
@@ -284,7 +424,7 @@ def _generate(engine: Engine) -> Any:
             out += [
                 f"c = T{x}_{b}.count",
                 "if c > 0:",
-                f"    mn, mx = bounds(T{x}_{b}.to, c)",
+                f"    mn, mx = bounds(columns(T{x}_{b})[0], c)",
                 f"    if mn < 0 or mx >= N{nodes[y].group}:",
                 f"        stats[3] = {_RANGE}",
                 f"        stats[4] = {x}",
@@ -347,13 +487,54 @@ def _generate(engine: Engine) -> Any:
         out += [f"    SEQ{y}.count = 0" for y in reach(x)]
         return out
 
+    sampling = engine.sampling
+    states: list[str] = []  # each group's state as functions over columns see it
+    sample: list[str] = []  # fills row ``row`` (after its time); ``ok`` False: a bad W
+    checks: list[str] = []  # the invariants, after an instant
+    if sampling is not None:
+        for j in range(len(groups)):
+            names = [f"g{j}_{k}" for k in range(len(engine.state_names[j]))]
+            states.append(f"GS{j} = GState{j}({', '.join(names)})")
+        index = {g: j for j, g in enumerate(groups)}
+
+        def call(name: str, over: Over) -> str:
+            return f"{name}({', '.join(f'GS{index[g]}' for g in over.groups)})"
+
+        sample.append("ok = True")
+        for j in range(len(groups)):
+            sample += [
+                f"w = W{j}(GS{j})",
+                f"if w.ndim != 1 or w.shape[0] != N{j}:",
+                "    ok = False",
+                "else:",
+                "    v, bad = total(w)",
+                "    if bad >= 0:",
+                "        ok = False",
+                f"    row[{1 + j}] = v",
+            ]
+        for k, metric in enumerate(sampling.metrics):
+            sample.append(f"row[{1 + len(groups) + k}] = {call(f'M{k}', metric)}")
+        for k, invariant in enumerate(sampling.invariants):
+            checks += [
+                f"if not {call(f'I{k}', invariant)}:",
+                f"    stats[3] = {INVARIANT}",
+                f"    stats[4] = {k}",
+                "    return",
+            ]
+
     lines = [
         '"""Generated by npolitics: the compiled cascades and instants of one world."""',
+        "from collections import namedtuple",
         "import numpy as np",
         "from numba.experimental.structref import new as _new",
-        "from npolitics._numba_glue import box_type, generator_from",
-        "from npolitics._engine_support import app_rows, bounds, grow2",
+        "from npolitics._numba_glue import borrowed, box_type, capacity, columns, copy_rows",
+        "from npolitics._numba_glue import generator_from",
+        "from npolitics._engine_support import app_rows, bounds, grow2, total",
         "",
+        *(
+            f"GState{j} = namedtuple('State', {tuple(engine.state_names[j])!r})"
+            for j in range(len(states))
+        ),
     ]
     for n in nodes:
         lay = n.runner.layout
@@ -372,8 +553,11 @@ def _generate(engine: Engine) -> Any:
             f"def app{x}(dst, src, c):",
             "    k = dst.count",
             "    z = k + c",
-            "    dst.to = app_rows(dst.to, src.to, k, c)",
-            *(f"    dst.m_{f} = app_rows(dst.m_{f}, src.m_{f}, k, c)" for f in lay.names),
+            "    if z <= capacity(dst):",
+            "        copy_rows(dst, src, k, c)",
+            "    else:",
+            "        dst.to = app_rows(dst.to, src.to, k, c)",
+            *(f"        dst.m_{f} = app_rows(dst.m_{f}, src.m_{f}, k, c)" for f in lay.names),
             "    dst.count = z",
             "    return k, z",
             "",
@@ -402,6 +586,28 @@ def _generate(engine: Engine) -> Any:
             "            t = nt[q]",
             "    if t > limit or t >= stop:",
             "        break",
+        ]
+        if sampling is not None:  # the samples due before instant t, while there is room
+            body += [
+                "    s = samp[0] + sk[0] * samp[1]",
+                "    full = False",
+                "    while s < t:",
+                "        if sk[1] == rows.shape[0]:",
+                "            full = True",
+                "            break",
+                "        row = rows[sk[1]]",
+                *_indent(sample, 2),
+                "        if not ok:",
+                f"            stats[3] = {SAMPLE}",
+                "            return",
+                "        row[0] = s",
+                "        sk[0] += 1",
+                "        sk[1] += 1",
+                "        s = samp[0] + sk[0] * samp[1]",
+                "    if full:",
+                "        break",
+            ]
+        body += [
             "    now = t",
             "    tout[0] = t",
             "    TC[:] = now",
@@ -436,13 +642,24 @@ def _generate(engine: Engine) -> Any:
             body += _indent(deliver(x, cols("CUR", x), "0", f"CUR{x}.count", "round"), 3)
             body += [f"            CUR{x}.count = 0"]
         body += ["    stats[2] += 1", "    tout[1] = t"]
+        if checks:
+            body += ["    if check:", *_indent(checks, 2)]
         lines += [
-            f"def instants(nt, every, limit, stop, most, wp, stats, tout, {gsig}):",
-            *_indent(body, 1),
+            f"def instants(nt, every, limit, stop, most, wp, stats, tout, samp, sk, rows, check, "
+            f"{gsig}):",
+            *_indent([*states, *body], 1),
+            "",
+        ]
+    if sampling is not None:
+        lines += [
+            f"def sample(row, {gsig}):",
+            *_indent([*states, *sample, "return ok"], 1),
             "",
         ]
     source = "\n".join(lines)
     extra = b"".join(fingerprint(n.runner.rule.fn) + n.module.__name__.encode() for n in nodes)
+    if sampling is not None:
+        extra += b"".join(fingerprint(fn) for fn in sampling.functions())
     digest = source_digest(source, extra)
     module = load_module(f"_npl_engine_{digest}", source)
     if getattr(module, "ready", False):
@@ -462,6 +679,15 @@ def _generate(engine: Engine) -> Any:
     names += [f"sweep{n.index}" for n in engine.sweeps.values()]
     if engine.instants_ok:
         names.append("instants")
+    if sampling is not None:
+        for prefix, fns in (
+            ("W", sampling.wellbeing),
+            ("M", [o.fn for o in sampling.metrics]),
+            ("I", [o.fn for o in sampling.invariants]),
+        ):
+            for k, fn in enumerate(fns):
+                setattr(module, f"{prefix}{k}", fn.dispatcher)
+        names.append("sample")
     for name in names:
         setattr(module, name, numba.njit(cache=cache)(getattr(module, name)))
     module.ready = True  # type: ignore[attr-defined]

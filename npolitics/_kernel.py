@@ -27,7 +27,7 @@ from ._agent import Agent, Population
 from ._channel import Channel, channels
 from ._compiled import Runner, compiled_mode, message_layout, resolve_outboxes, state_names
 from ._context import Context
-from ._engine import Engine
+from ._engine import Engine, Sampling
 from ._errors import (
     ArgumentError,
     DefinitionError,
@@ -241,10 +241,12 @@ class Kernel:
 
     # -- compiled channels -------------------------------------------------------------
 
-    def prepare(self, compiled: bool | None) -> None:
+    def prepare(self, compiled: bool | None, sampling: Sampling | None = None) -> None:
         """Make ready every compiled channel for a run (``compiled``: through numba, or as
         Python; None: numba if installed): resolve its outboxes and, compiled, compile it,
-        so a rule that cannot compile or sends nowhere is an error before the run starts."""
+        so a rule that cannot compile or sends nowhere is an error before the run starts.
+        ``sampling``: what the compiled instants sample, when the world's wellbeing and
+        metrics are all written over columns."""
         mode = compiled_mode(compiled)
         if mode != self.compiled:
             self.runners.clear()
@@ -260,7 +262,7 @@ class Kernel:
                     runner.fn = runner.build(group.members, group.context.rng)
         self.engine = None
         if mode and self.runners:
-            self.engine = Engine(self)
+            self.engine = Engine(self, sampling)
             if not (self.engine.sweeps or self.engine.instants_ok):
                 self.engine = None
 

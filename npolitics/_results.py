@@ -124,12 +124,7 @@ class Recorder:
     ) -> None:
         """Append the sample at time ``t``."""
         if self.size == self._rows.shape[0]:
-            # A run with no horizon can sample without end: stop where memory would run out.
-            grown = 2 * self._rows.nbytes * (1 + len(self._by_type) / self._rows.shape[1])
-            Limits.current().check_memory(grown, f"recording {2 * self.size} samples")
-            self._rows = np.concatenate([self._rows, np.empty_like(self._rows)])
-            for k, v in self._by_type.items():
-                self._by_type[k] = np.concatenate([v, np.zeros_like(v)])
+            self._grow()
         row = self._rows[self.size]
         row[:3] = (t, omega, mean)
         row[3:] = metrics
@@ -139,6 +134,36 @@ class Recorder:
                 col = self._by_type[k] = np.zeros(self._rows.shape[0])
             col[self.size] = value
         self.size += 1
+
+    def add_rows(
+        self,
+        t: FloatArray,
+        omega: FloatArray,
+        mean: FloatArray,
+        metrics: FloatArray,
+        by_type: Mapping[str, FloatArray],
+    ) -> None:
+        """Append the samples at times ``t`` (``metrics``: one row per sample)."""
+        n = t.size
+        while self.size + n > self._rows.shape[0]:
+            self._grow()
+        rows = self._rows[self.size : self.size + n]
+        rows[:, 0], rows[:, 1], rows[:, 2] = t, omega, mean
+        rows[:, 3:] = metrics
+        for k, values in by_type.items():
+            col = self._by_type.get(k)
+            if col is None:
+                col = self._by_type[k] = np.zeros(self._rows.shape[0])
+            col[self.size : self.size + n] = values
+        self.size += n
+
+    def _grow(self) -> None:
+        # A run with no horizon can sample without end: stop where memory would run out.
+        grown = 2 * self._rows.nbytes * (1 + len(self._by_type) / self._rows.shape[1])
+        Limits.current().check_memory(grown, f"recording {2 * self.size} samples")
+        self._rows = np.concatenate([self._rows, np.empty_like(self._rows)])
+        for k, v in self._by_type.items():
+            self._by_type[k] = np.concatenate([v, np.zeros_like(v)])
 
     def row(self, i: int) -> tuple[float, float, dict[str, float]]:
         """Sample ``i`` as (t, Ω, {metric: value})."""

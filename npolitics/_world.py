@@ -22,6 +22,9 @@ import numpy as np
 
 from ._agent import Agent, Population
 from ._channel import channels
+from ._columns import Over, compiled_wellbeing
+from ._columns import over as over_columns
+from ._engine import INVARIANT, Engine, Sampling, Stretch
 from ._errors import (
     ArgumentError,
     DefinitionError,
@@ -65,6 +68,9 @@ STRIKES = 2
 #: The most sample rows a run allocates up front; the recorder doubles as the run goes, so a
 #: long horizon costs memory only as its samples are taken.
 INITIAL_SAMPLES = 1024
+
+#: The most samples one compiled stretch takes before it returns them to the recorder.
+STRETCH_SAMPLES = 4096
 
 
 @attrs.frozen
@@ -126,6 +132,8 @@ class World:
         self._checkpoint: tuple[Snapshot, int] | None = None  # and deliveries when taken
         self._last_sample: Time | None = None
         self._headline: str | None = None
+        #: The engine that takes this run's samples compiled (None: they are taken as Python).
+        self._sampler: Engine | None = None
         self.sampling(every=sample_every, start=sample_start)
 
     # -- composition -------------------------------------------------------------------
@@ -204,14 +212,28 @@ class World:
         self._auto_sampling = False  # a default grid is now every time unit: a tick
         self._changed()
 
-    def metric(self, name: str, fn: Metric, *, headline: bool = False) -> None:
+    def metric(
+        self,
+        name: str,
+        fn: Callable[..., Any],
+        *,
+        over: str | Sequence[str] | None = None,
+        headline: bool = False,
+    ) -> None:
         """Record ``fn(world)`` (a float) at every sample time, as column ``name``.
 
+        ``over="group"`` (or a sequence of group names) declares the metric over the columns
+        of populations instead: ``fn(s)`` (``fn(s1, s2, …)``) of their states as compiled
+        rules see them, in the part of Python numba compiles. A compiled run then computes it
+        in compiled code, which lets a world whose wellbeing and metrics are all over columns
+        sample without returning to Python (see the docs on compiled populations).
         ``headline=True`` makes it the one number that tells how a run went, which plots and
         summaries show first instead of Ω (at most one metric per world).
         """
         if name in ("t", "omega", "run") or name in self._metrics:
             raise ArgumentError(f"metric name {name!r} is taken")
+        if over is not None:
+            fn = over_columns(name, fn, over, "metric")
         if headline and self._headline is not None:
             raise ArgumentError(
                 f"world {self.name!r} already has headline metric {self._headline!r}; "
@@ -254,11 +276,19 @@ class World:
             raise DefinitionError(f"a stop condition is a function of the world, got {fn!r}")
         self._stop = fn
 
-    def invariant(self, name: str, fn: Invariant) -> None:
+    def invariant(
+        self, name: str, fn: Callable[..., Any], *, over: str | Sequence[str] | None = None
+    ) -> None:
         """Declare that ``fn(world)`` holds after every instant (checked by ``run(check=True)``).
 
         ``fn`` returns False, or raises AssertionError, when the invariant is broken.
+        ``over=`` declares it over the columns of populations, as for :meth:`metric`: ``fn(s)``
+        returns False when it is broken; a compiled run checks it in compiled code after every
+        instant, so a checked run still runs its instants compiled when every invariant is
+        over columns.
         """
+        if over is not None:
+            fn = over_columns(name, fn, over, "invariant")
         self._invariants[name] = fn
 
     def send(
@@ -418,7 +448,7 @@ class World:
         horizon = self._horizon(steps, until)
         self._refuse_async()
         self._check_cost(horizon)
-        self._kernel.prepare(compiled)
+        self._kernel.prepare(compiled, self._sampling())
         checkpoint = self._rollback_point() if rollback else None
         recorder = self._start(horizon, stop)
         try:
@@ -428,6 +458,7 @@ class World:
         finally:
             self._running = False
             self._stopping = None
+            self._sampler = None
         return self._results(recorder)
 
     async def run_async(
@@ -455,13 +486,15 @@ class World:
         horizon = self._horizon(steps, until)
         self._check_cost(horizon)
         kernel = self._kernel
-        kernel.prepare(compiled)
+        kernel.prepare(compiled, self._sampling())
         has_async = any(r.channel.is_async for r in kernel.by_key)
         # An async instant puts itself back when it fails; a sync one is replayed.
         checkpoint = None if has_async else self._rollback_point()
         recorder = self._start(horizon, stop)
         origin = (anyio.current_time(), kernel.now if kernel.now is not None else 0)
         progress = _Progress(self, horizon)
+        reserving = self._reserving()
+        room = 0
         try:
             while True:
                 t = kernel.next_time()
@@ -469,6 +502,9 @@ class World:
                     break
                 progress.instant(t)
                 await self._record_async(t, recorder, inclusive=False)
+                if reserving and room == 0:
+                    room = self._reserve(reserving, PROGRESS_WINDOW)
+                room -= 1
                 if realtime is not None:
                     await anyio.sleep_until(origin[0] + (t - origin[1]) / realtime)
                 try:
@@ -486,6 +522,7 @@ class World:
         finally:
             self._running = False
             self._stopping = None
+            self._sampler = None
             for stream_ in self._observers:
                 stream_.close()
             self._observers.clear()
@@ -506,6 +543,13 @@ class World:
         self._started = True
         self._running = True
         self._stopping = self._stop if stop is None else stop
+        engine = self._kernel.engine
+        self._sampler = None
+        if engine is not None and engine.sampling is not None and engine.instants_ok:
+            if engine.ready():
+                self._sampler = engine
+            else:
+                self._diagnose(engine.sampling)
         expected = self._expected(horizon)
         capacity = INITIAL_SAMPLES if expected > INITIAL_SAMPLES else int(expected)
         return Recorder(self.metrics, self._type_names(), capacity=capacity)
@@ -518,9 +562,21 @@ class World:
         progress = _Progress(self, horizon)
         check_at = progress.next_check
         instants = 0
-        # Many instants in one compiled call, between samples, where nothing needs Python.
+        reserving = self._reserving()
+        room = 0  # instants the populations have made room for (see Population.reserve)
+        # Many instants in one compiled call where nothing needs Python: samples included
+        # when the wellbeing and the metrics are over columns (and the invariants, checked);
+        # else between samples.
         engine = kernel.engine
-        fast = (
+        stretches = (
+            engine is not None
+            and engine is self._sampler
+            and not before
+            and self._stopping is None
+            and not self._auto_sampling
+            and (not check or all(isinstance(f, Over) for f in self._invariants.values()))
+        )
+        fast = stretches or (
             engine is not None
             and engine.instants_ok
             and not check
@@ -539,19 +595,92 @@ class World:
             if instants == check_at:  # cheap on the hot path: a count and a comparison
                 check_at = progress.check(t, instants)
             self._record_through(t, recorder, inclusive=False)
+            if reserving and room == 0:
+                room = self._reserve(reserving, check_at - instants)
             if fast:
                 assert engine is not None
-                sample = self._sample_start + self._next_sample * self._sample_every
-                done = engine.instants(min(horizon, sample), check_at - instants)
+                most = min(check_at - instants, room) if reserving else check_at - instants
+                if stretches:
+                    done = self._stretch(engine, horizon, most, recorder, check)
+                else:
+                    sample = self._sample_start + self._next_sample * self._sample_every
+                    done = engine.instants(min(horizon, sample), most)
                 if done:
                     instants += done - 1
+                    room -= done
                     continue
+            room -= 1
             self._instant(t)
             if self._close_instant(t, check) and not before:
                 horizon = t
                 break
         if not before:
             self._record_through(self._end(horizon), recorder, inclusive=True, last=True)
+
+    def _reserving(self) -> list[Population]:
+        """The populations that make room in their columns (``Population.reserve``)."""
+        return [
+            g.members
+            for g in self._kernel.groups.values()
+            if isinstance(g.members, Population)
+            and type(g.members).reserve is not Population.reserve
+        ]
+
+    def _reserve(self, populations: list[Population], instants: int) -> int:
+        """Room in every population's columns for up to ``instants`` instants: for how many."""
+        room = instants
+        for p in populations:
+            got = p.reserve(instants)
+            if (
+                isinstance(got, bool)
+                or not isinstance(got, int | np.integer)
+                or not 1 <= got <= instants
+            ):
+                raise DefinitionError(
+                    f"in world {self.name!r}: {type(p).__qualname__}.reserve({instants}) must "
+                    f"return for how many instants its columns have room, an int from 1 to "
+                    f"{instants}; got {got!r}"
+                )
+            room = min(room, int(got))
+        return room
+
+    def _stretch(
+        self, engine: Engine, horizon: Time, most: int, recorder: Recorder, check: bool
+    ) -> int:
+        """Run instants up to ``horizon`` (at most ``most``) in compiled code, taking the
+        samples due on the way; how many ran (0: the kernel must deliver the next one)."""
+        first = self._sample_start + self._next_sample * self._sample_every
+        due = (horizon - first) / self._sample_every
+        room = int(min(max(due + 1, 1), STRETCH_SAMPLES)) if math.isfinite(due) else 1
+        stretch = engine.stretch(self._sample_start, self._sample_every, self._next_sample, room)
+        done = engine.instants(horizon, most, stretch, check)
+        self._take_samples(stretch, recorder)
+        if engine.status == INVARIANT:
+            name = list(self._invariants)[engine.culprit]
+            raise self._broken(name, self._kernel.now if self._kernel.now is not None else 0)
+        return done
+
+    def _take_samples(self, stretch: Stretch, recorder: Recorder) -> None:
+        """Record the samples a compiled stretch took."""
+        if not stretch.filled:
+            return
+        self._add_rows(stretch.rows[: stretch.filled], recorder)
+        self._next_sample = stretch.next
+        self._last_sample = self._sample_start + (stretch.next - 1) * self._sample_every
+
+    def _add_rows(self, rows: np.ndarray[Any, Any], recorder: Recorder) -> None:
+        """Record samples taken in compiled code: rows of (time, Ω of each group, each metric),
+        Ω of each agent type, Ω and mean W summed as :func:`aggregate` sums them."""
+        groups = list(self._kernel.groups.values())
+        by_type: dict[str, np.ndarray[Any, Any]] = {}
+        agents = 0
+        for j, g in enumerate(groups):
+            name = g.agent_type.__qualname__
+            by_type[name] = by_type.get(name, 0.0) + rows[:, 1 + j]
+            agents += g.size
+        total = sum(by_type.values(), np.zeros(len(rows)))
+        mean = total / agents if agents else np.full(len(rows), np.nan)
+        recorder.add_rows(rows[:, 0], total, mean, rows[:, 1 + len(groups) :], by_type)
 
     def _instant(self, t: Time) -> None:
         """Every delivery of instant ``t``'s plan, inline and in order."""
@@ -611,6 +740,13 @@ class World:
             self._sample(t, recorder)
 
     def _sample(self, s: Time, recorder: Recorder) -> None:
+        if self._sampler is not None:  # a compiled run's samples are all computed compiled
+            row = self._sampler.sample()
+            if row is not None:
+                row[0] = s
+                self._add_rows(row[None, :], recorder)
+                self._last_sample = s
+                return
         omega = self.omega()
         values = [float(fn(self)) for fn in self._metrics.values()]
         recorder.add(s, omega.total, omega.mean, values, omega.by_type)
@@ -637,19 +773,54 @@ class World:
             try:
                 ok = fn(self)
             except AssertionError as exc:
-                raise InvariantError(
-                    f"in world {self.name!r} at t={t}: invariant {name!r} broken: {exc}",
-                    world=self.name,
-                    invariant=name,
-                    time=t,
-                ) from exc
+                raise self._broken(name, t, f": {exc}") from exc
             if ok is False or (ok is not None and not ok):
-                raise InvariantError(
-                    f"in world {self.name!r} at t={t}: invariant {name!r} broken",
-                    world=self.name,
-                    invariant=name,
-                    time=t,
-                )
+                raise self._broken(name, t)
+
+    def _broken(self, name: str, t: Time, why: str = "") -> InvariantError:
+        return InvariantError(
+            f"in world {self.name!r} at t={t}: invariant {name!r} broken{why}",
+            world=self.name,
+            invariant=name,
+            time=t,
+        )
+
+    def _sampling(self) -> Sampling | None:
+        """What compiled instants may sample: every group's wellbeing and every metric, when
+        all are over columns (and every invariant, when all are); None otherwise. Functions
+        over columns are checked to read populations of this world."""
+        groups = self._kernel.groups
+        for kind, table in (("metric", self._metrics), ("invariant", self._invariants)):
+            for fn in table.values():
+                if isinstance(fn, Over):
+                    fn.check(groups, self.name, kind)
+        wellbeing = [compiled_wellbeing(g.members) for g in groups.values()]
+        metrics = list(self._metrics.values())
+        if not all(wellbeing) or not all(isinstance(m, Over) for m in metrics):
+            return None
+        invariants = list(self._invariants.values())
+        return Sampling(
+            tuple(w for w in wellbeing if w is not None),
+            tuple(m for m in metrics if isinstance(m, Over)),
+            tuple(i for i in invariants if isinstance(i, Over))
+            if all(isinstance(i, Over) for i in invariants)
+            else (),
+        )
+
+    def _diagnose(self, sampling: Sampling) -> None:
+        """The compiled instants of a world that samples over columns did not compile: if a
+        wellbeing, metric or invariant is what numba cannot compile, say which; otherwise
+        (a world shape the generator did not foresee) the run goes on as before."""
+        from ._columns import compile_error
+
+        groups = self._kernel.groups
+        for g, fn in zip(groups.values(), sampling.wellbeing, strict=True):
+            where = f"the wellbeing of group {g.name!r}"
+            compile_error(self.name, where, fn, [g.members])
+        for kind, table in (("metric", sampling.metrics), ("invariant", sampling.invariants)):
+            for o in table:
+                members = [groups[name].members for name in o.groups]
+                compile_error(self.name, f"{kind} {o.name!r}", o.fn, members)
 
     def _results(self, recorder: Recorder) -> Results:
         return recorder.results(

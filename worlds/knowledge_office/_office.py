@@ -24,7 +24,7 @@ import npolitics as npl
 from . import _sets as sets
 from ._params import VARIANTS, Alone, Answer, Ask, Params
 
-#: Ticks between widenings of the set tables (``grow``), each time for as many ticks ahead.
+#: How many ticks ahead the set tables are widened for at most (``Office.reserve``).
 GROW_EVERY = 64
 
 RESEARCHER, FORGETFUL, SOCIABLE_V1, SOCIABLE, DATABASE = range(len(VARIANTS))
@@ -190,23 +190,26 @@ class Office(npl.Population):
         ):
             s.done[i] = True
 
-    def reserve(self, instants: int) -> None:
-        """Widen the set tables for ``instants`` more ticks (a worker learns ≤ 1 fact a tick)."""
-        need = int(sets.size_for(int(self.count.max(initial=0)) + instants))
+    def reserve(self, instants: int) -> int:
+        """Room in the set tables for what the next ticks may teach (a worker learns at most
+        one fact a tick, and never more than ``facts``): the tables are widened for up to
+        ``GROW_EVERY`` ticks ahead; the run is told for how many ticks there is room."""
+        most = int(self.count.max(initial=0))
+        ahead = min(instants, GROW_EVERY)
+        need = int(sets.size_for(min(most + ahead, self.facts)))
         width = self.table.shape[1]
         if need > width:
-            grown = np.full((self.n, max(need, 2 * width)), sets.EMPTY, np.int32)
-            grown[:, :width] = self.table
+            width = max(need, 2 * width)
+            grown = np.full((self.n, width), sets.EMPTY, np.int32)
+            grown[:, : self.table.shape[1]] = self.table
             self.table = grown
+        room = sets.room(width)
+        return instants if room >= self.facts else max(1, min(instants, room - most))
 
-    @npl.channel(accepts=npl.Tick)
-    def grow(self, batch: npl.Batch[npl.Tick], ctx: npl.Context) -> None:
-        """On a clock every ``GROW_EVERY`` ticks (``_world``), before the tick: room in the set
-        tables for what the next ticks may teach."""
-        self.reserve(GROW_EVERY)
-
-    def wellbeing(self) -> npt.NDArray[np.float64]:
-        return self.done.astype(float)
+    @npl.wellbeing
+    def wellbeing(s: Any) -> Any:
+        """W = 1 for a worker whose target is known (a unit of work this tick)."""
+        return s.done.astype(np.float64)
 
     def facts_of(self, i: int) -> npt.NDArray[np.int64]:
         """The facts worker ``i`` knows, in table order (``list(set)``'s order)."""

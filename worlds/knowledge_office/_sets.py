@@ -40,6 +40,13 @@ def size_for(used: int) -> int:
     return size
 
 
+def room(width: int) -> int:
+    """The most live keys a table ``width`` slots wide holds after any resize they cause:
+    the largest ``used`` with ``size_for(used) <= width``."""
+    quarter = (width - 1) // 4
+    return quarter if quarter <= 50_000 else (width - 1) // 2
+
+
 @npl.jit
 def probe(table: Any, row: int, mask: int, f: int) -> tuple[bool, int, int]:
     """``set_add_entry``'s search for ``f``: (found, its slot or the empty slot that ended

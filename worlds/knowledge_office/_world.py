@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -11,7 +11,7 @@ import npolitics as npl
 
 from ._database import Database
 from ._floor import Floor
-from ._office import GROW_EVERY, Office
+from ._office import Office
 from ._params import Params
 
 #: Bytes per worker at build, rounded up for the facts each comes to know (its set table
@@ -39,7 +39,6 @@ def knowledge_office(p: Params, world: npl.World) -> None:
     world.add("database", Database(n=1, facts=p.total_facts if p.variant == "database" else 0))
     if p.pooled:
         world.clock("floor", "tick")
-    world.clock("workers", "grow", every=GROW_EVERY)
     if p.solitary:
         world.clock("workers", "tick")
     else:  # one turn at a time, as the notebook's loop; corrected: a shuffled order
@@ -47,39 +46,71 @@ def knowledge_office(p: Params, world: npl.World) -> None:
         order: Literal["fixed", "shuffled"] = "shuffled" if shuffled else "fixed"
         world.clock("workers", "tick", order=order, activation="sequential")
 
-    workers = p.workers
-    world.metric("work_rate", lambda w: np.count_nonzero(w["workers", Office].done) / workers)
-    world.metric("known_facts", lambda w: known_counts(w).mean())
+    # Metrics and invariants over the columns: a compiled run computes them in its compiled
+    # instants (the office then samples every tick without returning to Python).
+    world.metric("work_rate", work_rate, over="workers")
+    world.metric("known_facts", known_facts, over="workers")
     if p.variant == "database":
-        world.metric("database_facts", lambda w: float(w["database", Database].stored[0]))
+        world.metric("database_facts", database_facts, over="database")
 
     world.view(lambda w: who_knows_what(w, p.total_facts))
-    world.invariant("work done per tick ≤ workers", lambda w: w.omega().total <= workers)
-    world.invariant(
-        "known facts ⊂ range(facts)",
-        lambda w: all(lo >= 0 and hi < p.total_facts for lo, hi in known_bounds(w)),
-    )
+    world.invariant("work done per tick ≤ workers", work_bounded, over="workers")
+    world.invariant("known facts ⊂ range(facts)", facts_in_range, over="workers")
     if p.variant == "database":
         world.invariant(
             "the database holds only facts written to it, all in range(facts)",
-            lambda w: (
-                w["database", Database].stored[0] <= w["database", Database].writes[0]
-                and bool(np.all(w["database", Database].contents() < p.total_facts))
-            ),
+            database_sound,
+            over="database",
         )
+
+
+@npl.jit
+def work_rate(s: Any) -> float:
+    """The share of workers whose target fact is known: the office's output per worker."""
+    return float(np.count_nonzero(s.done) / s.n)
+
+
+@npl.jit
+def known_facts(s: Any) -> float:
+    """How many facts a worker knows, on average."""
+    return float(s.count.mean())
+
+
+@npl.jit
+def database_facts(s: Any) -> float:
+    """How many facts the database holds."""
+    return float(s.stored[0])
+
+
+@npl.jit
+def work_bounded(s: Any) -> bool:
+    """At most one unit of work per worker and tick."""
+    return bool(np.count_nonzero(s.done) <= s.n)
+
+
+@npl.jit
+def facts_in_range(s: Any) -> bool:
+    """Every fact a worker knows is one of the office's facts."""
+    for i in range(s.n):
+        for slot in range(s.mask[i] + 1):
+            if s.table[i, slot] >= s.facts:
+                return False
+    return True
+
+
+@npl.jit
+def database_sound(s: Any) -> bool:
+    """The database stores no more facts than were written to it, all of them facts."""
+    for f in range(s.has.shape[1]):
+        if s.has[0, f] and f >= s.facts:
+            return False
+    return bool(s.stored[0] <= s.writes[0])
 
 
 def known_counts(world: npl.World) -> npt.NDArray[np.float64]:
     """How many facts each worker knows."""
     counts: npt.NDArray[np.float64] = world["workers", Office].count.astype(float)
     return counts
-
-
-def known_bounds(world: npl.World) -> list[tuple[int, int]]:
-    """The smallest and largest fact each worker knows (workers who know nothing left out)."""
-    office = world["workers", Office]
-    known = (office.facts_of(i) for i in range(office.n))
-    return [(int(f.min()), int(f.max())) for f in known if f.size]
 
 
 def who_knows_what(
