@@ -7,8 +7,8 @@
 Stages and their CPU time on the shared 2-core project machine, rules compiled (numba's
 cache warm; the first compile of a world adds ≈ 15–40 s): attractors 21 s,
 attractors_fast 18 s, tit_for_tat_fast 5 s, initial 5 s, memory0 3 s, memory0_fast < 1 s,
-exploration 26 s, zero_memory_q 1 s, growth_seeds 2.5 min, growth_fast_seeds 9 min (about
-13 min in all); census (not run by ``make``: see the page). Interpreted runs (no numba) give
+exploration 26 s, zero_memory_q 1 s, growth_seeds 2.5 min, growth_fast_seeds 9 min,
+census 2.5 min (about 16 min in all). Interpreted runs (no numba) give
 the same tables, about 100 times slower. Every run has a fixed seed, so the tables are
 reproducible bit for bit.
 """
@@ -415,12 +415,11 @@ STAGES = {
 
 
 def make(quick: bool = False) -> None:
-    """Every stage but the census, then the figures (≈ 13 min of CPU; ``quick``: ≈ 15 s)."""
+    """Every stage, then the figures (≈ 16 min of CPU; ``quick``: ≈ 15 s)."""
     global SCALE, CHECK
     SCALE, CHECK = (100, 100) if quick else (1, 10_000)
-    for name, stage in STAGES.items():
-        if name != "census":
-            stage()
+    for stage in STAGES.values():
+        stage()
 
 
 EPSILONS = (0.2, 0.1, 0.05, 0.02, 0.01, 0.005, 0.001)
@@ -700,8 +699,7 @@ def numbers() -> dict[str, str]:
     )
     # Experiment 2.
     out.update(_growth_numbers(mean_se, seeds))
-    if (DATA / "census.csv").exists():  # stage census, not run by make()
-        out.update(_census_numbers())
+    out.update(_census_numbers())
     return out
 
 
@@ -775,7 +773,7 @@ if __name__ == "__main__":
 
 
 def _census_numbers() -> dict[str, str]:
-    """The census at the defaults (stage ``census``), if it has been run."""
+    """The census at the defaults (stage ``census``)."""
     df = pd.read_csv(DATA / "census.csv")
     runs = int(df["count"].sum())
     six = df[(df["policy_a"] == 6) & (df["policy_b"] == 6)]
