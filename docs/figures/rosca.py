@@ -1,7 +1,7 @@
 """Numbers of docs/worlds/rosca.md, made by the code: the three questions of ``examples/rosca.py``
 with a standard error on every mean.
 
-    python docs/figures/rosca.py          # writes rosca/*.csv here (≈ 1 min of CPU)
+    python docs/figures/rosca.py          # writes rosca/*.csv here (≈ 5 s of CPU)
     python docs/figures/build.py --pages  # then writes the numbers into the page
 
 Each question is run over 200 seeded circles of 10 members paying 300 a month: an
