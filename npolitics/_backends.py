@@ -81,7 +81,8 @@ def imap_unordered(
 ) -> Iterator[R]:
     """``fn(task)`` for every task, yielded as each finishes.
 
-    ``backend`` is ``"serial"``, ``"processes"`` (a pool of ``workers`` spawned processes),
+    ``backend`` is ``"serial"``, ``"processes"`` (a pool of ``workers`` processes: see
+    :func:`start_method`),
     ``"dask"`` (a ``LocalCluster`` of ``workers`` single-threaded processes, started and closed
     here), a Dask scheduler address (``"tcp://host:8786"``; ``timeout`` seconds to connect),
     or a ``distributed.Client`` the caller owns. Closing the iterator early (or an exception
@@ -95,12 +96,23 @@ def imap_unordered(
     return _dask(fn, tasks, backend, workers, timeout)
 
 
+def start_method() -> str:
+    """How the processes backend starts its workers: forked from this process where it can
+    be (Linux, and no other thread running here that a fork could catch holding a lock), so
+    that they begin with everything it has imported and loaded (numba, the worlds, compiled
+    rules: about a second a worker when spawned); else spawned."""
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
+
+
 def _start_worker(parent: int | None) -> None:
     """Set up a pool worker: Ctrl-C in a terminal reaches the whole process group, and the
     parent handles it (cancels and terminates the pool), so workers ignore it instead of
     printing tracebacks. With ``parent``, the worker also dies with that process, so that
     no worker outlives a parent killed outright (kill -9)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked worker: not its parent's handler
     if parent is not None:
         die_with_parent(parent)
 
@@ -108,7 +120,7 @@ def _start_worker(parent: int | None) -> None:
 def _processes(fn: Callable[[T], R], tasks: Iterable[T], workers: int) -> Iterator[R]:
     if workers < 1:
         raise BackendError(f"workers must be ≥ 1, got {workers}")
-    context = multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context(start_method())
 
     # A worker's death signal fires when the thread that started it ends: ask for it only
     # when that thread is the main one, whose end is the process's.
