@@ -85,7 +85,10 @@ def _policy(kind: str) -> Any:
 def _update(kind: str) -> Any:
     def x(params: Any, substep: int, history: Any, s: Any, p: Any) -> Any:
         if kind == "ok":
-            return "x", s["x"] + p.get("go", 0)
+            try:
+                return "x", s["x"] + p.get("go", 0)
+            except TypeError as exc:  # a junk genesis x (None, a list): the model's own bug
+                raise ModelOwnError("update") from exc
         if kind == "param":
             return "x", params["a"] if isinstance(params, dict) and "a" in params else 0
         if kind == "bare":
