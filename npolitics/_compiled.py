@@ -48,7 +48,7 @@ AVAILABLE = importlib.util.find_spec("numba") is not None
 HINT = "compiled runs need numba: pip install 'npolitics[fast]' (or pip install numba)"
 
 #: Bumped when generated code changes shape, so stale disk caches are never loaded.
-_CODEGEN_VERSION = "4"
+_CODEGEN_VERSION = "5"
 
 
 def compiled_mode(compiled: bool | None) -> bool:
@@ -493,7 +493,7 @@ def _generate(runner: Runner) -> Any:
         "from collections import namedtuple",
         "from numba.experimental.structref import new as _new",
         "from npolitics._compiled import Ctx",
-        "from npolitics._numba_glue import borrowed, box_type, generator_from",
+        "from npolitics._numba_glue import borrowed, box_type, generator_from, lend",
         "",
         f"State = namedtuple('State', {runner.state_names!r})",
         f"Msg = namedtuple({layout.type.__name__!r}, {layout.names!r})",
@@ -518,12 +518,14 @@ def _generate(runner: Runner) -> Any:
     state_args = [f"s_{k}" for k in range(len(runner.state_names))]
     outs = ", ".join(boxes)
     msg = ", ".join(f"{c}[k]" for c in cols)
+    lent = ", ".join(f"l{b}" for b in boxes)  # counted no references: see LentBoxType
     lines += [
         "",
         f"def core({args}, lo, hi, now, n, rng{', ' if boxes else ''}{outs}):",
         "    ctx = Ctx(now, n, rng)",
+        *(f"    l{b} = lend({b})" for b in boxes),
         "    for k in range(lo, hi):",
-        f"        rule(s, to[k], Msg({msg}), ctx{', ' if boxes else ''}{outs})",
+        f"        rule(s, to[k], Msg({msg}), ctx{', ' if boxes else ''}{lent})",
         "",
         f"def batch({', '.join([*state_args, 'to', *cols])}, now, n, pointers):",
         f"    s = State({', '.join(f'borrowed({a})' for a in state_args)})",

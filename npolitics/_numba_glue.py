@@ -15,9 +15,10 @@ from typing import Any
 import numpy as np
 from numba import njit, types
 from numba.core import cgutils
+from numba.core.datamodel import models
 from numba.core.errors import TypingError
 from numba.experimental import structref
-from numba.extending import intrinsic, overload, typeof_impl
+from numba.extending import intrinsic, overload, register_model, typeof_impl
 from numba.np.numpy_support import from_dtype
 
 from ._compiled import Jit, send
@@ -41,6 +42,48 @@ class BoxType(types.StructRef):
     @property
     def message_fields(self) -> tuple[str, ...]:
         return tuple(n[len(_PREFIX) :] for n in self.field_dict if n.startswith(_PREFIX))
+
+
+class LentBoxType(BoxType):
+    """An outbox lent to a rule for one batch (:func:`lend`): the same record, reached
+    through a pointer that counts no references. A rule's outbox arguments are copied at
+    every message (the rule is inlined into the batch's loop), and each copy of an outbox
+    would count a reference twice, atomically: 10 atomic operations a message for a rule
+    with 5 outboxes. The loop that lends it keeps the outbox alive."""
+
+
+class _LentBoxModel(models.StructModel):
+    """The lent outbox's data: the outbox's meminfo as a plain pointer (not counted)."""
+
+    def __init__(self, dmm: Any, fe_type: Any) -> None:
+        super().__init__(dmm, fe_type, [("meminfo", types.voidptr)])  # type: ignore[no-untyped-call]
+
+
+register_model(LentBoxType)(_LentBoxModel)
+structref.define_attributes(LentBoxType)  # type: ignore[no-untyped-call]
+
+
+@intrinsic
+def lend(typingctx, box):  # type: ignore[no-untyped-def]
+    """Outbox ``box`` as a :class:`LentBoxType` (the caller keeps ``box`` alive while the
+    lent one is used; it never goes back to Python); other values unchanged."""
+    if not isinstance(box, BoxType) or isinstance(box, LentBoxType):
+        sig = box(box)
+
+        def same(context, builder, signature, args):  # type: ignore[no-untyped-def]
+            return args[0]
+
+        return sig, same
+    lent = LentBoxType(list(box.field_dict.items()))  # type: ignore[no-untyped-call]
+    sig = lent(box)
+
+    def codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
+        src = cgutils.create_struct_proxy(signature.args[0])(context, builder, value=args[0])  # type: ignore[no-untyped-call]
+        dst = cgutils.create_struct_proxy(signature.return_type)(context, builder)  # type: ignore[no-untyped-call]
+        dst.meminfo = builder.bitcast(src.meminfo, dst.meminfo.type)
+        return dst._getvalue()
+
+    return sig, codegen
 
 
 def box_type(names: tuple[str, ...], dtypes: tuple[str, ...]) -> BoxType:
