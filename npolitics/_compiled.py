@@ -16,7 +16,6 @@ import functools
 import hashlib
 import importlib.util
 import inspect
-import marshal
 import os
 import re
 import sys
@@ -639,7 +638,7 @@ def fingerprint(fn: Any, seen: set[int] | None = None) -> bytes:
     if code is None or id(code) in seen:
         return b""
     seen.add(id(code))
-    digest = hashlib.sha256(marshal.dumps(code))
+    digest = hashlib.sha256(_code_bytes(code))
     digest.update(repr(getattr(fn, "__defaults__", None)).encode())
     for cell in getattr(fn, "__closure__", None) or ():
         digest.update(_value_bytes(cell.cell_contents, seen))
@@ -648,6 +647,31 @@ def fingerprint(fn: Any, seen: set[int] | None = None) -> bytes:
         if name in glob:
             digest.update(name.encode() + _value_bytes(glob[name], seen))
     return digest.digest()
+
+
+def _code_bytes(code: types.CodeType) -> bytes:
+    """What ``code`` does, as bytes that depend on nothing else. Not ``marshal.dumps``: it
+    marks the constants that other objects also refer to, so its bytes change when numba,
+    compiling the function, takes references to them (and the cached code would be missed)."""
+    parts = [
+        code.co_code,
+        repr((code.co_name, code.co_argcount, code.co_posonlyargcount)).encode(),
+        repr((code.co_kwonlyargcount, code.co_flags, code.co_names)).encode(),
+        repr((code.co_varnames, code.co_freevars, code.co_cellvars)).encode(),
+        *(_const_bytes(const) for const in code.co_consts),
+    ]
+    return b"\0".join(parts)
+
+
+def _const_bytes(const: Any) -> bytes:
+    if isinstance(const, types.CodeType):
+        return _code_bytes(const)
+    if isinstance(const, tuple | frozenset):
+        items = [_const_bytes(c) for c in const]
+        if isinstance(const, frozenset):  # its order follows the string hash seed
+            items.sort()
+        return type(const).__name__.encode() + b"(" + b",".join(items) + b")"
+    return repr(const).encode()
 
 
 def _names(code: types.CodeType) -> set[str]:
