@@ -58,6 +58,7 @@ from ._results import Results as Results
 from ._results_file import ResultsFileError as ResultsFileError
 from ._runtime import Observation as Observation
 from ._stop import Threshold as Threshold
+from ._sums import pairwise_sum as pairwise_sum
 from ._sweep_results import ExperimentResults as ExperimentResults
 from ._sweep_results import load_results as load_results
 from ._view import BarsView as BarsView
@@ -129,6 +130,7 @@ __all__ = [
     "jit",
     "load_results",
     "load_world",
+    "pairwise_sum",
     "param",
     "send",
     "wellbeing",

@@ -4,37 +4,15 @@ kernel delivers: the same turns, cascades, rounds, draws and counters."""
 from __future__ import annotations
 
 import pickle
-from typing import Any
 
-import numpy as np
 import pytest
 
 import npolitics as npl
-from npolitics import _compiled
 
 from ._models import Echo, OutOfRange, bank_world, line_world, purse_state, purse_world
+from ._support import clocks, needs_numba, same_state
 
-pytestmark = pytest.mark.skipif(not _compiled.AVAILABLE, reason="numba is not installed")
-
-
-def clocks(*quick: tuple[str, str]) -> list[Any]:
-    """Every clock, those not in ``quick`` marked slow (each compiles an engine of its own:
-    seconds, the first time on a machine)."""
-    every = [
-        ("sequential", "fixed"),
-        ("sequential", "shuffled"),
-        ("simultaneous", "fixed"),
-        ("simultaneous", "shuffled"),
-    ]
-    return [c if c in quick else pytest.param(*c, marks=pytest.mark.slow) for c in every]
-
-
-def same_state(a: dict[str, Any], b: dict[str, Any]) -> None:
-    for key in a:
-        if isinstance(a[key], np.ndarray):
-            np.testing.assert_array_equal(a[key], b[key], err_msg=key)
-        else:
-            assert a[key] == b[key], key
+pytestmark = needs_numba
 
 
 @pytest.mark.parametrize(

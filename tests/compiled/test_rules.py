@@ -27,16 +27,7 @@ from ._models import (
     purse_state,
     purse_world,
 )
-
-needs_numba = pytest.mark.skipif(not _compiled.AVAILABLE, reason="numba is not installed")
-
-
-def same(a: dict[str, Any], b: dict[str, Any]) -> None:
-    for key in a:
-        if isinstance(a[key], np.ndarray):
-            np.testing.assert_array_equal(a[key], b[key], err_msg=key)
-        else:
-            assert a[key] == b[key], key
+from ._support import needs_numba, same_state
 
 
 @needs_numba
@@ -51,7 +42,7 @@ def test_compiled_and_interpreted_runs_are_bit_identical(activation: str, order:
         runs.append((res, purse_state(world), world.statistics()))
     (a, sa, ka), (b, sb, kb) = runs
     assert a.equals(b)
-    same(sa, sb)
+    same_state(sa, sb)
     assert ka == kb
 
 
@@ -65,7 +56,7 @@ def test_any_seed_and_size_agree(seed: int, n: int, steps: int) -> None:
         world = purse_world(seed=seed, n=n)
         world.run(steps=steps, compiled=compiled)
         states.append(purse_state(world))
-    same(*states)
+    same_state(*states)
 
 
 def test_the_default_is_compiled_when_numba_is_installed(monkeypatch: Any) -> None:
@@ -101,7 +92,7 @@ def test_switching_strategy_between_runs_continues_the_same_run() -> None:
     halves = purse_world(seed=5)
     halves.run(steps=10)
     halves.run(steps=10, compiled=False)
-    same(purse_state(whole), purse_state(halves))
+    same_state(purse_state(whole), purse_state(halves))
 
 
 @pytest.mark.parametrize("compiled", [None, False])
@@ -115,7 +106,7 @@ def test_snapshot_and_restore_continue_exactly(compiled: bool | None) -> None:
     world.restore(snap)
     again = world.run(steps=7, compiled=compiled)
     assert again.equals(first)
-    same(after, purse_state(world))
+    same_state(after, purse_state(world))
 
 
 def test_a_compiled_population_sends_to_scalar_agents() -> None:

@@ -12,31 +12,11 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import npolitics as npl
-from npolitics import _compiled
 from npolitics._engine import Engine
 
 from ._models import plain_python
 from ._sampled import Savers, Vault, savers_state, savers_world
-
-needs_numba = pytest.mark.skipif(not _compiled.AVAILABLE, reason="numba is not installed")
-
-
-def same_state(a: dict[str, Any], b: dict[str, Any]) -> None:
-    for key in a:
-        if isinstance(a[key], np.ndarray):
-            np.testing.assert_array_equal(a[key], b[key], err_msg=key)
-        else:
-            assert a[key] == b[key], key
-
-
-def clocks(*quick: tuple[str, str]) -> list[Any]:
-    every = [
-        ("sequential", "fixed"),
-        ("sequential", "shuffled"),
-        ("simultaneous", "fixed"),
-        ("simultaneous", "shuffled"),
-    ]
-    return [c if c in quick else pytest.param(*c, marks=pytest.mark.slow) for c in every]
+from ._support import clocks, needs_numba, same_state
 
 
 def count_stretches(monkeypatch: Any) -> list[int]:
@@ -120,6 +100,33 @@ def test_omega_is_summed_as_numpy_sums(values: Any) -> None:
     want = float(np.asarray(values, np.float64).sum())
     assert bad == -1
     assert np.array_equal(np.float64(got), np.float64(want), equal_nan=True)
+
+
+FLOATS = hnp.arrays(
+    np.float64, st.integers(0, 1200), elements=st.floats(-1e300, 1e300, allow_nan=False)
+)
+
+
+@given(values=FLOATS)
+def test_pairwise_sum_is_numpys_sum_in_plain_python(values: Any) -> None:
+    """``npl.pairwise_sum`` is ``a.sum()`` bit for bit, where an in-order sum is not."""
+    assert np.array_equal(npl.pairwise_sum(values), values.sum())
+
+
+@needs_numba
+@given(values=FLOATS)
+def test_pairwise_sum_is_numpys_sum_compiled(values: Any) -> None:
+    assert np.array_equal(npl.pairwise_sum.dispatcher(values), values.sum())
+
+
+def test_an_in_order_sum_is_not_numpys() -> None:
+    """Why the helper exists: the same numbers added in order give another last bit."""
+    values = np.random.default_rng(3).standard_normal(1000)
+    in_order = 0.0
+    for v in values:
+        in_order += v
+    assert in_order != values.sum()
+    assert npl.pairwise_sum(values) == values.sum()
 
 
 @needs_numba

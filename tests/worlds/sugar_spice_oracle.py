@@ -78,6 +78,8 @@ class ArrayTraders(npl.Population):
     pay_st: float = 4.0
     pay_ss: float = 1.0
     check_every: int = 10_000
+    settle_window: int = 5_000_000
+    min_encounters: int = 0
     explorer: Exploration = attrs.field(factory=lambda: Exploration(0.0))
     q: FloatArray = npl.column(float, 1.0, shape=(STATES, 2))
     partner: IntArray = npl.column(np.int64, -1, shape=(MAX_PARTNERS,))

@@ -96,6 +96,10 @@ class Traders(npl.Population):
     """1 / window: the weight of the newest payoff in W(ψ)'s running mean."""
     check_every: int = 10_000
     """Encounters between an agent's looks at its own greedy policy code (``code``)."""
+    settle_window: int = 5_000_000
+    """Encounters a couple's pair of codes stays unchanged to be settled (metric ``settled``)."""
+    min_encounters: int = 0
+    """Encounters before which no couple counts as settled (metric ``settled``)."""
     # The payoff table, for the encounters a couple plays out (the matchmaker's table).
     pay_tt: float = 3.0
     pay_ts: float = 0.0
@@ -164,23 +168,31 @@ class Traders(npl.Population):
         """Each agent's greedy policy code (see ``policy codes`` in the docs)."""
         return codes_from_q(self.q, self.memory)
 
-    def _windowed(self, ema: FloatArray) -> FloatArray:
-        weight = 1.0 - (1.0 - self.rate) ** self.encounters
-        out = np.zeros(self.n)
-        seen = self.encounters > 0
-        out[seen] = ema[seen] / weight[seen]
-        return out
-
-    def wellbeing(self) -> FloatArray:
+    @npl.wellbeing
+    def wellbeing(s: Any) -> Any:
         """W(ψ): mean payoff per encounter over about the last ``window`` encounters."""
-        return self._windowed(self.recent)
+        return windowed(s.recent, s.encounters, s.rate)
 
     def trade_share(self) -> FloatArray:
         """Each agent's share of trades over about the last ``window`` encounters."""
-        return self._windowed(self.trading)
+        return windowed(self.trading, self.encounters, self.rate)  # type: ignore[no-any-return]
 
 
 # -- the rules' helpers -------------------------------------------------------------------
+
+
+@npl.jit
+def windowed(ema: Any, encounters: Any, rate: float) -> Any:
+    """A running mean with weight ``rate`` for the newest value, bias-corrected for agents
+    with few encounters (0 before the first)."""
+    out = np.zeros(encounters.size)
+    seen = encounters > 0
+    # A float power: numba raises a float to an integer power by repeated multiplication.
+    weight = 1.0 - (1.0 - rate) ** encounters[seen].astype(np.float64)
+    out[seen] = ema[seen] / weight
+    return out
+
+
 # Compiled, a helper that takes the state ``s`` costs a reference count per column on each
 # call that is not inlined: the helpers called in the block's inner loop take arrays instead.
 

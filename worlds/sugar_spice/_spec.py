@@ -9,7 +9,8 @@ import numpy as np
 
 import npolitics as npl
 
-from ._agents import MAX_PARTNERS, IntArray, Matchmaker, Traders
+from . import _metrics as _m
+from ._agents import MAX_PARTNERS, Matchmaker, Traders
 from ._codes import PAYOFF, check_code, codes_from_q, evaluate, payoff_table
 
 
@@ -165,6 +166,8 @@ def sugar_spice(p: Params, world: npl.World) -> None:
         pay_st=float(p.payoff[1][0]),
         pay_ss=float(p.payoff[1][1]),
         check_every=p.check_every,
+        settle_window=p.settle_window,
+        min_encounters=p.min_encounters,
         q=q,
         code=codes_from_q(q, p.memory),
     )
@@ -190,68 +193,29 @@ def sugar_spice(p: Params, world: npl.World) -> None:
         return int(w["matchmaker"].active[0])
 
     world.view(lambda w: policy_census(w, active(w), p.memory))
-    world.metric("agents", lambda w: float(active(w)))
-    world.metric("mean_payoff", lambda w: w.omega().total / active(w))
-    world.metric("trade_share", lambda w: float(w["traders"].trade_share()[: active(w)].mean()))
-    lo, hi = float(np.min(p.payoff)), float(np.max(p.payoff))
-
-    def payoffs_in_table(w: npl.World) -> bool:
-        t = w["traders"]
-        return bool(
-            np.all(
-                (t.payoff_total >= lo * t.encounters - 1e-9 * t.encounters)
-                & (t.payoff_total <= hi * t.encounters + 1e-9 * t.encounters)
-            )
-        )
-
-    world.invariant("Q-values finite", lambda w: bool(np.isfinite(w["traders"].q).all()))
-    world.invariant("every payoff is an entry of the table", payoffs_in_table)
+    world.metric("agents", _m.agents, over="matchmaker")
+    world.metric("mean_payoff", _m.mean_payoff, over=("traders", "matchmaker"))
+    world.metric("trade_share", _m.trade_share, over=("traders", "matchmaker"))
+    world.invariant("Q-values finite", _m.q_finite, over="traders")
+    world.invariant("every payoff is an entry of the table", _m.payoffs_in_table, over="traders")
+    world.invariant("encounters come in pairs", _m.encounters_in_pairs, over="traders")
     world.invariant(
-        "encounters come in pairs", lambda w: int(w["traders"].encounters.sum()) % 2 == 0
-    )
-    world.invariant(
-        "agents not yet joined never meet",
-        lambda w: not w["traders"].encounters[w["matchmaker"].active[0] :].any(),
+        "agents not yet joined never meet", _m.only_joined_meet, over=("traders", "matchmaker")
     )
     if couples:
-        pair_names = {"always_steal": (0xF, 0xF), "seed_table": (0x6, 0x6), "grim": (0xE, 0xE)}
+        # Experiment 1's metrics of settling: agents look at their greedy codes every
+        # ``check_every`` encounters; a society's pair last changed when either code did.
+        # ``pair`` and ``last_change`` are society 0's (the society, when each run is one, as
+        # :func:`~._attractors.find_attractors` runs them).
+        shares = ["always_steal", "seed_table", "grim"]
         if p.memory == 0:
-            pair_names = {"always_steal": (1, 1), "always_trade": (0, 0)}
-        for name, (a, b) in pair_names.items():
-            world.metric(f"share_{name}", _pair_share(a, b))
-        _settling(world, p)
-
-
-def _settling(world: npl.World, p: Params) -> None:
-    """Experiment 1's metrics of settling: when did each society's pair of codes last change?
-
-    Agents look at their greedy codes every ``check_every`` encounters; a society's pair last
-    changed when either code did. ``pair`` and ``last_change`` are society 0's (the society,
-    when each run is one, as :func:`~._attractors.find_attractors` runs them).
-    """
-    base = 16 if p.memory == 1 else 2
-
-    def last_change(t: Traders) -> IntArray:
-        return np.maximum(t.changed[0::2], t.changed[1::2])
-
-    def settled(w: npl.World) -> float:
-        t = w["traders"]
-        checked = t.encounters[0::2] // p.check_every * p.check_every
-        done = (checked - last_change(t) >= p.settle_window) & (checked >= p.min_encounters)
-        return float(done.mean())
-
-    world.metric("settled", settled)
-    world.metric("pair", lambda w: float(w["traders"].code[0] * base + w["traders"].code[1]))
-    world.metric("last_change", lambda w: float(last_change(w["traders"])[0]))
-    world.metric("payoff_total", lambda w: float(w["traders"].payoff_total.sum()))
-
-
-def _pair_share(a: int, b: int) -> Any:
-    def share(w: npl.World) -> float:
-        codes = w["traders"].codes().reshape(-1, 2)
-        return float(np.mean((codes[:, 0] == a) & (codes[:, 1] == b)))
-
-    return share
+            shares = ["always_steal", "always_trade"]
+        for name in shares:
+            world.metric(f"share_{name}", getattr(_m, f"share_{name}"), over="traders")
+        world.metric("settled", _m.settled, over="traders")
+        world.metric("pair", _m.pair, over="traders")
+        world.metric("last_change", _m.last_change, over="traders")
+        world.metric("payoff_total", _m.payoff_total, over="traders")
 
 
 def policy_census(world: npl.World, active: int, memory: int) -> npl.BarsView:
