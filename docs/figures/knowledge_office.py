@@ -57,6 +57,15 @@ def pyplot() -> Any:
     return plt
 
 
+def save(fig: Any, name: str) -> None:
+    """Write figure ``fig`` to ``docs/figures/<name>`` and close it."""
+    fig.tight_layout()
+    path = OUT / name
+    fig.savefig(path, dpi=100)
+    pyplot().close(fig)
+    print("wrote", path)
+
+
 def mean_rate(runs: int, steps: int, **params: object) -> np.ndarray:
     """The work rate per tick, averaged over ``runs`` seeds."""
     return np.mean(
@@ -120,11 +129,7 @@ def fidelity(scale: int) -> None:
         },
         max(1, 201 // scale),
     )
-    fig.tight_layout()
-    path = OUT / "ko_fidelity.png"
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    print("wrote", path)
+    save(fig, "ko_fidelity.png")
 
 
 def cycles(scale: int) -> None:
@@ -141,11 +146,7 @@ def cycles(scale: int) -> None:
         },
         max(1, 1001 // scale),
     )
-    fig.tight_layout()
-    path = OUT / "ko_forgetful_cycles.png"
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    print("wrote", path)
+    save(fig, "ko_forgetful_cycles.png")
 
 
 DATA = HERE / "knowledge_office"
@@ -206,11 +207,7 @@ def grand_figure() -> None:
     ax.set_xlabel("Ticks (mean over blocks of 100)")
     ax.set_ylabel("Work per worker")
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    path = OUT / "ko_grand_1000x1000.png"
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    print("wrote", path)
+    save(fig, "ko_grand_1000x1000.png")
 
 
 def seeds_text(values: object) -> str:
