@@ -401,19 +401,24 @@ def _generate(engine: Engine) -> Any:
     def cols(arena: str, y: int) -> list[str]:
         return [f"{arena}{y}"]
 
-    def deliver(x: int, to_cols: list[str], lo: str, hi: str, mode: str) -> list[str]:
+    def deliver(
+        x: int, to_cols: list[str], lo: str, hi: str, mode: str, core: str = "core"
+    ) -> list[str]:
         """Node ``x``'s rule over rows ``lo`` to ``hi`` of ``to_cols`` (the target and
-        field arrays, or an arena whose columns are read borrowed)."""
+        field arrays, or an arena whose columns are read borrowed; none: already in ``q0``,
+        ``q1``, …), through ``core`` (``icore``: its body written in place)."""
         n = nodes[x]
         temps = "".join(f", T{x}_{b}" for b in range(len(n.targets)))
         width = 1 + len(n.runner.layout.names)
         if len(to_cols) == 1:
             out = [f"{', '.join(f'q{v}' for v in range(width))}, = columns({to_cols[0]})"]
+        elif not to_cols:
+            out = []
         else:
             out = [f"q{v} = {c}" for v, c in enumerate(to_cols)]
         cs = ", ".join(f"q{v}" for v in range(width))
         out += [
-            f"core{x}(S{x}, {cs}, {lo}, {hi}, now, N{n.group}, R{n.group}{temps})",
+            f"{core}{x}(S{x}, {cs}, {lo}, {hi}, now, N{n.group}, R{n.group}{temps})",
             f"stats[0] += {hi} - {lo}",
             "stats[1] += 1",
         ]
@@ -464,11 +469,18 @@ def _generate(engine: Engine) -> Any:
         return sorted(seen)
 
     def sweep_body(x: int) -> list[str]:
+        # Each turn is the clock's message to agent order[idx] (stack entry lo = -1: the
+        # message is in ``one`` and ``TC``), then its cascade, depth first. Every rule is
+        # called from one place, where its body is written in place (``icore``): a call
+        # would pass the whole state, column by column, at every message.
         out = [
             "for idx in range(order.size):",
             "    one[0] = order[idx]",
-            "    chain = 1",
-            *_indent(deliver(x, ["one", "TC"], "0", "1", "seq"), 1),
+            "    chain = 0",
+            f"    stack[0, 0] = {x}",
+            "    stack[0, 1] = -1",
+            "    stack[0, 2] = 0",
+            "    sp = 1",
             "    while sp > 0:",
             "        sp -= 1",
             "        y = stack[sp, 0]",
@@ -483,7 +495,22 @@ def _generate(engine: Engine) -> Any:
         ]
         for k, y in enumerate(reach(x)):
             out.append(f"        {'if' if k == 0 else 'elif'} y == {y}:")
-            out += _indent(deliver(y, cols("SEQ", y), "lo", "hi", "seq"), 3)
+            if y == x:
+                out += _indent(
+                    [
+                        "if lo < 0:",
+                        "    q0 = one",
+                        "    q1 = TC",
+                        "    lo = 0",
+                        "    hi = 1",
+                        "else:",
+                        f"    q0, q1, = columns(SEQ{y})",
+                    ],
+                    3,
+                )
+                out += _indent(deliver(y, [], "lo", "hi", "seq", "icore"), 3)
+            else:
+                out += _indent(deliver(y, cols("SEQ", y), "lo", "hi", "seq", "icore"), 3)
         out += [f"    SEQ{y}.count = 0" for y in reach(x)]
         return out
 
@@ -672,6 +699,7 @@ def _generate(engine: Engine) -> Any:
     for n in nodes:
         x = n.index
         setattr(module, f"core{x}", n.module.core)
+        setattr(module, f"icore{x}", numba.njit(inline="always")(n.module.core.py_func))
         setattr(module, f"State{x}", n.module.State)
         for b in range(len(n.targets)):
             setattr(module, f"mkT{x}_{b}", getattr(n.module, f"box{b}"))

@@ -143,6 +143,7 @@ class TestRegistry:
             return [EntryPoint("tiny-office", "good"), EntryPoint("broken", "bad")]
 
         monkeypatch.setattr(_registry, "entry_points", entry_points)
+        monkeypatch.setattr(_registry, "_LOADED", {})  # what this process loaded before
         assert npl.load_world("tiny-office") is tiny_office
         assert npl.world_names() == ["broken", "tiny-office"]
         with pytest.raises(TypeError, match=r"entry point 'broken' \(bad\) is not a WorldSpec"):
