@@ -15,14 +15,13 @@ from __future__ import annotations
 import functools
 import inspect
 import warnings
-from collections import namedtuple
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
 
-from ._compiled import Jit, _as_numpy, jit, state_names
+from ._compiled import Jit, _as_numpy, jit, state_class, state_names
 from ._errors import DefinitionError
 
 if TYPE_CHECKING:
@@ -151,17 +150,12 @@ def over(name: str, fn: Any, groups: str | Sequence[str], what: str) -> Over:
     return Over(name, fn if isinstance(fn, Jit) else jit(fn), names)
 
 
-@functools.cache
-def _state_class(names: tuple[str, ...]) -> Any:
-    return namedtuple("State", names)
-
-
 def python_state(population: Any) -> Any:
     """The state ``s`` of ``population`` as a rule run as Python sees it: its columns, and
     its numbers as numpy scalars (typed as numba types them)."""
     names = state_names(population)
     values = [_as_numpy(getattr(population, name)) for name in names]
-    return _state_class(names)(*values)
+    return state_class(names)(*values)
 
 
 def compile_error(world: str, where: str, fn: Jit, members: Sequence[Any]) -> None:
@@ -170,7 +164,7 @@ def compile_error(world: str, where: str, fn: Jit, members: Sequence[Any]) -> No
     from ._compiled import _ANSI, _numba_warning
 
     states = [
-        _state_class(state_names(m))(*(getattr(m, n) for n in state_names(m))) for m in members
+        state_class(state_names(m))(*(getattr(m, n) for n in state_names(m))) for m in members
     ]
     try:
         with warnings.catch_warnings():

@@ -26,6 +26,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from ._columns import no_wellbeing
 from ._compiled import (
     Jit,
     Runner,
@@ -529,6 +530,9 @@ def _generate(engine: Engine) -> Any:
 
         sample.append("ok = True")
         for j in range(len(groups)):
+            if sampling.wellbeing[j] is no_wellbeing:  # W = 0 for all: Ω's part is 0.0
+                sample.append(f"row[{1 + j}] = 0.0")
+                continue
             sample += [
                 f"w = W{j}(GS{j})",
                 f"if w.ndim != 1 or w.shape[0] != N{j}:",
@@ -686,7 +690,9 @@ def _generate(engine: Engine) -> Any:
     source = "\n".join(lines)
     extra = b"".join(fingerprint(n.runner.rule.fn) + n.module.__name__.encode() for n in nodes)
     if sampling is not None:
-        extra += b"".join(fingerprint(fn) for fn in sampling.functions())
+        from ._engine_support import total
+
+        extra += b"".join(fingerprint(fn) for fn in (*sampling.functions(), total))
     digest = source_digest(source, extra)
     module = load_module(f"_npl_engine_{digest}", source)
     if getattr(module, "ready", False):

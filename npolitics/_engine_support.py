@@ -8,6 +8,7 @@ import numpy as np
 from numba import njit
 
 from . import _numba_glue  # noqa: F401 - numba compiles the npl.jit helpers called here
+from ._compiled import jit
 from ._sums import pairwise_sum
 
 
@@ -44,10 +45,11 @@ def grow2(a: Any) -> Any:  # pragma: no cover - compiled
     return b
 
 
-@njit(cache=True)
-def total(a: Any) -> tuple[float, int]:  # pragma: no cover - compiled
+@jit
+def total(a: Any) -> tuple[float, int]:
     """``float(np.asarray(a, np.float64).sum())``, bit for bit, and the index of the first
-    entry that is not a finite number (-1: none)."""
+    entry that is not a finite number (-1: none). Written into each engine (``npl.jit``), so
+    that the engine's cached code changes with :func:`pairwise_sum`'s."""
     for i in range(a.size):
         if not np.isfinite(np.float64(a[i])):
             return 0.0, i

@@ -19,22 +19,35 @@ BLOCK = 128
 
 @jit
 def _block(a: Any, lo: int, n: int) -> float:
-    """numpy's sum of a block of ``n`` ≤ 128 entries from ``a[lo]`` (eight running sums)."""
+    """numpy's sum of a block of ``n`` ≤ 128 entries from ``a[lo]`` (eight running sums,
+    kept in locals: this runs at every sample, where an allocation costs more than the sum)."""
     if n < 8:
         res = 0.0
         for i in range(lo, lo + n):
             res += np.float64(a[i])
         return res
-    r = np.empty(8)
-    for j in range(8):
-        r[j] = np.float64(a[lo + j])
+    r0 = np.float64(a[lo])
+    r1 = np.float64(a[lo + 1])
+    r2 = np.float64(a[lo + 2])
+    r3 = np.float64(a[lo + 3])
+    r4 = np.float64(a[lo + 4])
+    r5 = np.float64(a[lo + 5])
+    r6 = np.float64(a[lo + 6])
+    r7 = np.float64(a[lo + 7])
     i = 8
     end = n - n % 8
     while i < end:
-        for j in range(8):
-            r[j] += np.float64(a[lo + i + j])
+        k = lo + i
+        r0 += np.float64(a[k])
+        r1 += np.float64(a[k + 1])
+        r2 += np.float64(a[k + 2])
+        r3 += np.float64(a[k + 3])
+        r4 += np.float64(a[k + 4])
+        r5 += np.float64(a[k + 5])
+        r6 += np.float64(a[k + 6])
+        r7 += np.float64(a[k + 7])
         i += 8
-    res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
     while i < n:
         res += np.float64(a[lo + i])
         i += 1
@@ -46,6 +59,8 @@ def pairwise_sum(a: Any) -> float:
     """``float(a.sum())`` of a 1-D array of numbers as numpy adds them, bit for bit, in a
     compiled run too (numba's own ``a.sum()`` adds in order: the last bits may differ). For
     metrics and W(ψ) over columns that must sample the same numbers either way."""
+    if a.size <= BLOCK:
+        return _block(a, 0, a.size)
     spans = np.empty((BLOCK, 3), np.int64)  # (first entry, entries, halves summed so far)
     values = np.empty(BLOCK)
     top, held = 0, 0
