@@ -96,7 +96,7 @@ def test_omega_is_summed_as_numpy_sums(values: Any) -> None:
     """Compiled code sums each group's W exactly as numpy does (pairwise), bit for bit."""
     from npolitics._engine_support import total
 
-    got, bad = total(values)
+    got, bad = total.dispatcher(values)
     want = float(np.asarray(values, np.float64).sum())
     assert bad == -1
     assert np.array_equal(np.float64(got), np.float64(want), equal_nan=True)
@@ -133,7 +133,7 @@ def test_an_in_order_sum_is_not_numpys() -> None:
 def test_omega_names_the_first_value_that_is_not_finite() -> None:
     from npolitics._engine_support import total
 
-    assert total(np.array([1.0, 2.0, np.inf, np.nan]))[1] == 2
+    assert total.dispatcher(np.array([1.0, 2.0, np.inf, np.nan]))[1] == 2
 
 
 # -- errors inside a compiled stretch ------------------------------------------------------
