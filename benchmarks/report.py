@@ -92,10 +92,10 @@ GOALS = (
     ),
     Goal(
         "knowledge_office_grand",
-        "npolitics, full size",
+        "npolitics, 2 processes",
         "reference script",
         40.0,
-        "≥ 40× the reference script (two processes at 10 000 steps, reference at `steps`)",
+        "≥ 40× the reference script (an Experiment on two processes, both at `steps`)",
     ),
     Goal(
         "knowledge_office_grand",

@@ -247,6 +247,17 @@ class Kernel:
         so a rule that cannot compile or sends nowhere is an error before the run starts.
         ``sampling``: what the compiled instants sample, when the world's wellbeing and
         metrics are all written over columns."""
+        mode = self.compile_rules(compiled)
+        self.engine = None
+        if mode and self.runners:
+            self.engine = Engine(self, sampling)
+            if not (self.engine.sweeps or self.engine.instants_ok):
+                self.engine = None
+
+    def compile_rules(self, compiled: bool | None) -> bool:
+        """Make ready every compiled channel's rule (``compiled``: through numba, or as
+        Python; None: numba if installed), resolving its outboxes: a rule numba cannot
+        compile, or a send to nowhere, is an error now. Whether the rules run compiled."""
         mode = compiled_mode(compiled)
         if mode != self.compiled:
             self.runners.clear()
@@ -260,11 +271,7 @@ class Kernel:
                 if mode and runner.fn is None:
                     group = route.group
                     runner.fn = runner.build(group.members, group.context.rng)
-        self.engine = None
-        if mode and self.runners:
-            self.engine = Engine(self, sampling)
-            if not (self.engine.sweeps or self.engine.instants_ok):
-                self.engine = None
+        return mode
 
     def rng_pointers(self) -> tuple[int, ...]:
         """The world's stream as compiled code reaches it (shuffled clocks draw from it)."""
