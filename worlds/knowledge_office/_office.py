@@ -25,7 +25,7 @@ from . import _sets as sets
 from ._params import VARIANTS, Alone, Answer, Ask, Params
 
 #: How many ticks ahead the set tables are widened for at most (``Office.reserve``).
-GROW_EVERY = 64
+GROW_EVERY = 256
 
 RESEARCHER, FORGETFUL, SOCIABLE_V1, SOCIABLE, DATABASE = range(len(VARIANTS))
 
