@@ -151,7 +151,11 @@ class RunRecord:
 def run_task(task: Task) -> RunRecord:
     """Build the task's world from its seed, run it, and keep what was asked (in a worker)."""
     spec = _cached_world(task.world) if isinstance(task.world, str) else task.world
-    world = spec(seed=task.seed, **task.params)
+    world = (
+        spec._assemble(task.seed, task.params)
+        if task.compiled is False
+        else spec(seed=task.seed, **task.params)
+    )
     if task.sample_every is not None:
         world.sampling(every=task.sample_every)
     # The experiment's stop condition, else the world's own: watched, to say where it held.
@@ -558,4 +562,4 @@ class Experiment:
 
     def _first_world(self) -> World:
         """The first point's world, built (not run) to read what it declares."""
-        return self.spec(seed=0, **self._points[0])
+        return self.spec._assemble(0, self._points[0])

@@ -49,6 +49,15 @@ class WorldSpec(Generic[P]):
     memory: Callable[[P], float] | None = None
 
     def __call__(self, /, *, seed: Seed | None = 0, **params: Any) -> World:
+        world = self._assemble(seed, params)
+        # Ready for its default run: a compiled rule numba cannot compile, or a send to
+        # nowhere, is an error here, at build (compiled once per machine, then loaded).
+        world._kernel.compile_rules(None)
+        return world
+
+    def _assemble(self, seed: Seed | None, params: Mapping[str, Any]) -> World:
+        """The world of ``params``, built but with its compiled rules not yet readied (for
+        a look at what it declares, or a run that is not compiled)."""
         p = self.validate(params)
         world = World(self.name, seed=seed, params=p)
         self.build(p, world)

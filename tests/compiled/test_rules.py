@@ -172,6 +172,46 @@ def test_an_uncompilable_rule_fails_when_the_run_starts() -> None:
     assert world["g"].x.tolist() == [1.0, 1.0, 1.0]
 
 
+@attrs.frozen
+class NoParams:
+    pass
+
+
+@npl.world("uncompilable", params=NoParams)
+def uncompilable(p: NoParams, world: npl.World) -> None:
+    """A registered world whose one rule numba cannot compile."""
+    world.add("g", Uncompilable(n=3))
+    world.clock("g", "tick")
+
+
+@needs_numba
+def test_a_registered_world_with_an_uncompilable_rule_fails_when_it_is_built() -> None:
+    """Built for its default run (compiled), the world compiles its rules: the error names
+    the world, the group, the channel and numba's message before anything runs."""
+    with pytest.raises(npl.DefinitionError) as info:
+        uncompilable(seed=1)
+    text = str(info.value)
+    assert "world 'uncompilable'" in text
+    assert "group 'g'" in text
+    assert "channel 'tick'" in text
+    assert "plain_python" in text
+
+
+def test_a_registered_world_whose_default_run_is_interpreted_builds_and_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("NPOLITICS_COMPILED", "0")
+    world = uncompilable(seed=1)
+    world.run(steps=2)
+    assert world["g"].x.tolist() == [1.0, 1.0, 1.0]
+
+
+@needs_numba
+def test_an_experiment_run_interpreted_builds_a_world_whose_rules_do_not_compile() -> None:
+    res = npl.Experiment(uncompilable, params={}, runs=1, steps=2, compiled=False).run()
+    assert len(res.frame()) > 0
+
+
 @pytest.mark.parametrize("compiled", [pytest.param(True, marks=needs_numba), False])
 def test_a_send_with_the_wrong_number_of_fields(compiled: bool) -> None:
     """Compiled: a MessageTypeError when the run starts; interpreted: at the send."""
