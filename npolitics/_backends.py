@@ -236,6 +236,20 @@ def _quiet(name: str) -> Iterator[None]:
 
 
 @contextlib.contextmanager
+def _environment(name: str, value: str) -> Iterator[None]:
+    """Environment variable ``name`` set to ``value`` inside (for processes started there)."""
+    before = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
+
+
+@contextlib.contextmanager
 def dask_client(backend: Any, workers: int | None, timeout: float) -> Iterator[Any]:
     """A ``distributed.Client``: a new LocalCluster for ``"dask"``, else the given scheduler."""
     try:
@@ -251,7 +265,10 @@ def dask_client(backend: Any, workers: int | None, timeout: float) -> Iterator[A
         # Its errors reach the caller as exceptions (a task whose workers keep dying: one
         # WorkerLostError); logged as well, they would be a second report, and the client's
         # notes (a connection re-established after a worker died) are not the user's either.
-        with _quiet("distributed"):
+        # A worker process the nanny starts again (after one died) configures its logging
+        # from dask's config when it imports distributed, before silence_logs reaches it:
+        # the environment is what it reads then.
+        with _quiet("distributed"), _environment("DASK_LOGGING__DISTRIBUTED", "critical"):
             with _children_ignore_sigint() as held:
                 cluster = distributed.LocalCluster(
                     n_workers=free_cores() if workers is None else workers,
