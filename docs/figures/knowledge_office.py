@@ -25,6 +25,7 @@ Stages (default: figures), with their times on the shared 2-core machine:
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 import time
 from pathlib import Path
@@ -150,6 +151,9 @@ def cycles(scale: int) -> None:
 
 
 DATA = HERE / "knowledge_office"
+SPEED = HERE / "knowledge_office" / "speed.json"
+"""A benchmark run of the page's two cases (measured by benchmarks/run.py, not by this
+script: a quick run of the script reads it from here too)."""
 GRAND_SEEDS = (1, 2, 3, 4, 5)
 GRAND_STEPS = 10_000
 TAIL = 2_000
@@ -400,7 +404,56 @@ def numbers() -> dict[str, str]:
         f"a research turn finds a given fact k < 100 with probability {sci(p[1])} (k = 99) "
         f"to {sci(p[0])} (k = 0)"
     )
+    out.update(speed())
     return out
+
+
+def speed() -> dict[str, str]:
+    """The speed table and the researcher's ratio, from the benchmark run kept in
+    ``knowledge_office/speed.json`` (``python benchmarks/run.py --case knowledge_office
+    knowledge_office_grand --no-docs --json docs/figures/knowledge_office/speed.json``)."""
+    report = json.loads(SPEED.read_text())
+    cases = {c["name"]: c for c in report["cases"]}
+    when = f"{report['machine']['date'][:16].replace('T', ' ')} UTC"
+    grand = cases["knowledge_office_grand"]
+    rows = {r["name"]: r for r in grand["results"]}
+    ref = rows["reference script"]
+    full = rows["npolitics, full size"]
+    load = grand["load_average"][0]
+
+    def ratio(row: dict[str, object]) -> str:
+        return f"{float(ref['median_seconds']) / float(row['median_seconds']):.1f}×"  # type: ignore[arg-type]
+
+    table = [
+        "| implementation | 300 steps | ratio to the reference | full size, 10 000 steps "
+        "| peak memory |",
+        "|---|---|---|---|---|",
+        f"| reference script (`run_v2`) | {ref['median_seconds']:.2f} s | 1 | not run (stopped "
+        f"unfinished after 360 s CPU, holding 2.3 GB, in an earlier session) "
+        f"| {ref['peak_mb']:.0f} MB |",
+        f"| npolitics (one process, three worlds one after the other) "
+        f"| {rows['npolitics']['median_seconds']:.3f} s | {ratio(rows['npolitics'])} | "
+        f"| {rows['npolitics']['peak_mb']:.0f} MB |",
+        f"| npolitics, 2 processes (an `Experiment` over the variants) "
+        f"| {rows['npolitics, 2 processes']['median_seconds']:.3f} s "
+        f"| **{ratio(rows['npolitics, 2 processes'])}** | {full['median_seconds']:.2f} s "
+        f"| {rows['npolitics, 2 processes']['peak_mb']:.0f} MB (full size: "
+        f"{full['peak_mb']:.0f} MB) |",
+        "",
+        f"Measured {when}, median of {report['repeats']} (each in a fresh process), load "
+        f"average {load:.1f} after the case; `knowledge_office/speed.json`.",
+    ]
+    office = cases["knowledge_office"]
+    r = {row["name"]: row for row in office["results"]}
+    ours, mesa = r["npolitics"]["median_seconds"], r["Mesa 3"]["median_seconds"]
+    return {
+        "speed-grand": "\n".join(table),
+        "speed-researcher": (
+            f"{mesa / ours:.1f}× Mesa 3 ({ours:.3f} s against {mesa:.3f} s, median of "
+            f"{report['repeats']}, {when}; interpreted, the same rules take "
+            f"{r['npolitics interpreted']['median_seconds']:.1f} s)"
+        ),
+    }
 
 
 def _beta_cdf(x: float) -> float:
