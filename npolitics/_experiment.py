@@ -151,11 +151,8 @@ class RunRecord:
 def run_task(task: Task) -> RunRecord:
     """Build the task's world from its seed, run it, and keep what was asked (in a worker)."""
     spec = _cached_world(task.world) if isinstance(task.world, str) else task.world
-    world = (
-        spec._assemble(task.seed, task.params)
-        if task.compiled is False
-        else spec(seed=task.seed, **task.params)
-    )
+    # Not readied at build: the run, which starts next, compiles the rules it runs.
+    world = spec._assemble(task.seed, task.params)
     if task.sample_every is not None:
         world.sampling(every=task.sample_every)
     # The experiment's stop condition, else the world's own: watched, to say where it held.
